@@ -1,0 +1,64 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { toProtoDuration } from '../cli/duration.js';
+import type { HostPort } from '../config/addresses.js';
+import type { ProxyConfig } from '../config/proxy-config.js';
+import type { TemplateParams } from './template.js';
+
+export interface ParamsResult {
+  readonly params: TemplateParams;
+  /** Things worth a warning in the log (e.g. an unresolvable statsd host dropped). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * ProxyConfig → the parameters a bootstrap template may use. Every name here is documented in
+ * bootstrap-templates/README.md; add there whatever you add here.
+ */
+export async function templateParams(config: ProxyConfig): Promise<ParamsResult> {
+  const warnings: string[] = [];
+  const statsd = config.statsdUdpAddress ? await resolveStatsd(config.statsdUdpAddress, warnings) : undefined;
+  const params: TemplateParams = {
+    node_id: config.nodeId,
+    cluster: config.serviceCluster,
+    metadata: config.metadata,
+    locality: config.locality,
+    localhost: config.ipv6 ? '::1' : '127.0.0.1',
+    wildcard: config.ipv6 ? '::' : '0.0.0.0',
+    dns_lookup_family: config.ipv6 ? 'V6_ONLY' : 'V4_ONLY',
+    admin_port: config.proxyAdminPort,
+    status_port: config.statusPort,
+    envoy_status_port: config.envoyStatusPort,
+    envoy_prometheus_port: config.envoyPrometheusPort,
+    discovery_host: config.discoveryAddress.host,
+    discovery_port: config.discoveryAddress.port,
+    connect_timeout: toProtoDuration(config.connectTimeoutMs),
+    dns_refresh_rate: toProtoDuration(config.dnsRefreshRateMs),
+    mtls: config.controlPlaneAuthPolicy === 'MUTUAL_TLS',
+    cert_chain: config.certFiles.certChain,
+    key: config.certFiles.key,
+    root_cert: config.certFiles.rootCert,
+    pilot_san: config.pilotSan,
+    pilot_san_matchers: config.pilotSan.map((san) => ({ san_type: 'URI', matcher: { exact: san } })),
+    zipkin: config.zipkinAddress !== undefined,
+    zipkin_host: config.zipkinAddress?.host ?? '',
+    zipkin_port: config.zipkinAddress?.port ?? 0,
+    statsd: statsd !== undefined,
+    statsd_host: statsd?.host ?? '',
+    statsd_port: statsd?.port ?? 0,
+    outlier_log_path: config.outlierLogPath,
+  };
+  return { params, warnings };
+}
+
+// Envoy's statsd sink needs an IP literal; Istio resolves the name once at start and drops the sink if it cannot.
+async function resolveStatsd(addr: HostPort, warnings: string[]): Promise<HostPort | undefined> {
+  if (isIP(addr.host) !== 0) return addr;
+  try {
+    const { address } = await lookup(addr.host);
+    return { host: address, port: addr.port };
+  } catch (e) {
+    warnings.push(`statsd address ${addr.host}:${addr.port} does not resolve (${(e as Error).message}); statsd sink dropped`);
+    return undefined;
+  }
+}

@@ -1,0 +1,22 @@
+import { generateBootstrap } from '../../bootstrap/generate.js';
+import { flagHelp } from '../help.js';
+import { proxyFlags } from '../proxy-flags.js';
+import { parseProxyInvocation } from './shared.js';
+
+export const bootstrapHelp = flagHelp(
+  'pilot-agent bootstrap [sidecar|router] [flags]',
+  'Print the envoy bootstrap that `pilot-agent proxy` would write for these flags and environment, then exit.\nThe envoy binary does not need to exist.',
+  proxyFlags,
+);
+
+export async function bootstrapCommand(argv: readonly string[]): Promise<number> {
+  const inv = parseProxyInvocation(argv, false);
+  if (inv.help || !inv.config) {
+    process.stdout.write(bootstrapHelp);
+    return 0;
+  }
+  const generated = await generateBootstrap(inv.config);
+  for (const w of generated.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(generated.json);
+  return 0;
+}

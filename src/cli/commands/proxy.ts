@@ -1,0 +1,26 @@
+import { setLogLevel, logger } from '../../log/logger.js';
+import { runProxy } from '../../supervisor/run.js';
+import { agentVersion } from '../../version.js';
+import { flagHelp } from '../help.js';
+import { proxyFlags } from '../proxy-flags.js';
+import { parseProxyInvocation } from './shared.js';
+
+export const proxyHelp = flagHelp(
+  'pilot-agent proxy [sidecar|router] [flags]',
+  'Generate the envoy bootstrap, start envoy and supervise it (the istio-proxy container entrypoint).',
+  proxyFlags,
+);
+
+export async function proxyCommand(argv: readonly string[]): Promise<number> {
+  const inv = parseProxyInvocation(argv, true);
+  if (inv.help || !inv.config) {
+    process.stdout.write(proxyHelp);
+    return 0;
+  }
+  const config = inv.config;
+  setLogLevel(config.agentLogLevel);
+  const log = logger('agent');
+  for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
+  log.info({ version: agentVersion, pid: process.pid, config }, 'effective configuration');
+  return runProxy(config, log);
+}

@@ -1,0 +1,52 @@
+import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
+import { rootLogger } from '../log/logger.js';
+import { agentVersion } from '../version.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
+import { proxyCommand } from './commands/proxy.js';
+import { versionCommand } from './commands/version.js';
+import { closest } from './did-you-mean.js';
+
+type Command = (argv: readonly string[]) => number | Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  proxy: { run: proxyCommand, summary: 'generate the envoy bootstrap, start envoy and supervise it' },
+  bootstrap: { run: bootstrapCommand, summary: 'print the envoy bootstrap the proxy command would write' },
+  version: { run: versionCommand, summary: 'print the version' },
+};
+
+const usage = `pilot-agent ${agentVersion}: the istio-proxy container entrypoint; bootstraps and supervises envoy.
+
+Usage:
+  pilot-agent <command> [flags]
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run "pilot-agent <command> --help" for a command's flags.
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    const suggestion = closest(name, Object.keys(commands));
+    throw new AgentError(ErrorCodes.USAGE, `unknown command ${JSON.stringify(name)}${suggestion ? ` (did you mean ${suggestion}?)` : '; see pilot-agent --help'}`);
+  }
+  return command.run(rest);
+}
+
+process.setSourceMapsEnabled(true);
+let exitCode: number;
+try {
+  exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  const d = describeError(e);
+  if (d.code === ErrorCodes.INTERNAL) rootLogger.error({ err: e }, 'internal error');
+  process.stderr.write(`${d.line}\n`);
+  exitCode = d.exitCode;
+}
+process.exit(exitCode);

@@ -1,0 +1,149 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { formatGoDuration } from '../cli/duration.js';
+import type { FlagValues } from '../cli/flag-spec.js';
+import { flagError } from '../errors/index.js';
+import { agentVersion } from '../version.js';
+import { allIpv6, instanceIps, parseHostPort } from './addresses.js';
+import type { AgentEnv } from './env.js';
+import { agentLogLevel, envoyLogLevels } from './log-levels.js';
+import { nodeIdentity } from './metadata.js';
+import type { AuthPolicy, ProxyConfig, Role } from './proxy-config.js';
+
+export const defaultTemplateFile = fileURLToPath(new URL('../../bootstrap-templates/envoy_bootstrap.json', import.meta.url));
+
+export interface BuildOptions {
+  /** `proxy` needs a runnable envoy; `bootstrap` only prints and does not. */
+  readonly requireBinary: boolean;
+}
+
+const hourMs = 3_600_000;
+const fmt = formatGoDuration;
+
+/** Flags + environment → one validated, frozen ProxyConfig, or an AgentError naming the bad input. */
+export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv, opts: BuildOptions): ProxyConfig {
+  if (role !== 'sidecar' && role !== 'router') throw flagError('role', role, 'expected sidecar or router');
+  const str = (name: string): string => flags[name] as string;
+  const num = (name: string): number => flags[name] as number;
+
+  for (const name of ['configPath', 'binaryPath', 'serviceCluster']) {
+    if (str(name) === '') throw flagError(`--${name}`, '', 'expected a non-empty value');
+  }
+  const drain = num('drainDuration');
+  const parent = num('parentShutdownDuration');
+  checkEnvoySeconds('--drainDuration', drain);
+  checkEnvoySeconds('--parentShutdownDuration', parent);
+  if (parent <= drain) {
+    throw flagError('--parentShutdownDuration', fmt(parent), `expected longer than --drainDuration (${fmt(drain)})`);
+  }
+  const connectTimeout = num('connectTimeout');
+  if (connectTimeout < 1 || connectTimeout > 30_000) throw flagError('--connectTimeout', fmt(connectTimeout), 'expected a duration from 1ms to 30s');
+  const dnsRefresh = num('dnsRefreshRate');
+  if (dnsRefresh < 1) throw flagError('--dnsRefreshRate', fmt(dnsRefresh), 'expected a positive duration');
+
+  const discoveryAddress = parseHostPort('--discoveryAddress', str('discoveryAddress'));
+  const zipkinAddress = str('zipkinAddress') ? parseHostPort('--zipkinAddress', str('zipkinAddress')) : undefined;
+  const statsdUdpAddress = str('statsdUdpAddress') ? parseHostPort('--statsdUdpAddress', str('statsdUdpAddress')) : undefined;
+  const logs = envoyLogLevels(str('proxyLogLevel'), str('proxyComponentLogLevel'));
+  if (num('baseId') > 429_496_729) throw flagError('--baseId', String(num('baseId')), 'expected at most 429496729 (envoy multiplies it by 10)');
+  if (opts.requireBinary) checkExecutable(str('binaryPath'));
+  if (str('customConfigFile')) checkReadable('--customConfigFile', str('customConfigFile'));
+
+  const ips = instanceIps({ flag: str('ip') ? '--ip' : 'INSTANCE_IP', value: str('ip') || env.instanceIp });
+  const registry = str('serviceregistry');
+  const podNamespace = env.podNamespace || 'default';
+  const id = str('id') || defaultId(registry, ips[0]!, env.podName || hostname(), podNamespace);
+  const domain = str('domain') || defaultDomain(registry, podNamespace);
+  const trustDomain = str('trust-domain') || 'cluster.local';
+  const identity = nodeIdentity(env, ips, agentVersion);
+  const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
+  const certDir = str('certDir');
+
+  return Object.freeze({
+    role: role as Role,
+    id,
+    domain,
+    ips: Object.freeze(ips),
+    ipv6: allIpv6(ips),
+    nodeId: [role, ips[0], id, domain].join('~'),
+    trustDomain,
+    serviceregistry: registry,
+    configPath: str('configPath'),
+    binaryPath: str('binaryPath'),
+    serviceCluster: str('serviceCluster'),
+    drainDurationMs: drain,
+    parentShutdownDurationMs: parent,
+    discoveryAddress,
+    zipkinAddress,
+    statsdUdpAddress,
+    connectTimeoutMs: connectTimeout,
+    dnsRefreshRateMs: dnsRefresh,
+    proxyAdminPort: num('proxyAdminPort'),
+    statusPort: num('statusPort'),
+    envoyStatusPort: env.envoyStatusPort,
+    envoyPrometheusPort: env.envoyPrometheusPort,
+    concurrency: num('concurrency'),
+    controlPlaneAuthPolicy: policy,
+    pilotSan: policy === 'MUTUAL_TLS' ? [pilotSan(trustDomain, discoveryAddress.host, env.istioNamespace)] : [],
+    envoyLogLevel: logs.level,
+    envoyComponentLogLevel: logs.componentLevel,
+    agentLogLevel: agentLogLevel(str('log_output_level')),
+    customConfigFile: str('customConfigFile'),
+    templateFile: env.bootstrapTemplate || str('templateFile') || defaultTemplateFile,
+    outlierLogPath: str('outlierLogPath'),
+    baseId: num('baseId'),
+    certDir,
+    certFiles: Object.freeze({
+      certChain: env.meta.TLS_CLIENT_CERT_CHAIN || `${certDir}/cert-chain.pem`,
+      key: env.meta.TLS_CLIENT_KEY || `${certDir}/key.pem`,
+      rootCert: env.meta.TLS_CLIENT_ROOT_CERT || `${certDir}/root-cert.pem`,
+    }),
+    metadata: Object.freeze(identity.metadata),
+    locality: Object.freeze(identity.locality),
+  });
+}
+
+/** Envoy takes whole seconds; Istio's ValidateProxyConfig also caps both durations below an hour. */
+function checkEnvoySeconds(flag: string, ms: number): void {
+  if (ms < 1000 || ms >= hourMs || ms % 1000 !== 0) {
+    throw flagError(flag, fmt(ms), 'expected whole seconds from 1s to under 1h, e.g. 45s');
+  }
+}
+
+function checkExecutable(path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw flagError('--binaryPath', path, 'expected an executable envoy binary');
+  }
+}
+
+function checkReadable(flag: string, path: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw flagError(flag, path, 'expected a readable file');
+  }
+}
+
+function defaultId(registry: string, ip: string, podName: string, podNamespace: string): string {
+  if (registry === 'Kubernetes') return `${podName}.${podNamespace}`;
+  if (registry === 'Consul') return `${ip}.service.consul`;
+  return ip;
+}
+
+function defaultDomain(registry: string, podNamespace: string): string {
+  if (registry === 'Kubernetes') return `${podNamespace}.svc.cluster.local`;
+  if (registry === 'Consul') return 'service.consul';
+  return '';
+}
+
+/** Istio's pilot SAN: the control plane namespace comes from the discovery host, else ISTIO_NAMESPACE. */
+function pilotSan(trustDomain: string, discoveryHost: string, istioNamespace: string): string {
+  const parts = discoveryHost.split('.');
+  const ns = parts.length >= 2 ? parts[1] : istioNamespace || 'istio-system';
+  return `spiffe://${trustDomain}/ns/${ns}/sa/istio-pilot-service-account`;
+}
+

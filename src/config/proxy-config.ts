@@ -1,0 +1,55 @@
+import type { HostPort } from './addresses.js';
+
+export type Role = 'sidecar' | 'router';
+export type AuthPolicy = 'NONE' | 'MUTUAL_TLS';
+
+export interface CertFiles {
+  readonly certChain: string;
+  readonly key: string;
+  readonly rootCert: string;
+}
+
+/** The single, validated, frozen source of truth every other part reads. Durations in ms. */
+export interface ProxyConfig {
+  readonly role: Role;
+  readonly id: string;
+  readonly domain: string;
+  readonly ips: readonly string[];
+  readonly ipv6: boolean;
+  /** <role>~<first ip>~<id>~<domain> */
+  readonly nodeId: string;
+  readonly trustDomain: string;
+  readonly serviceregistry: string;
+
+  readonly configPath: string;
+  readonly binaryPath: string;
+  readonly serviceCluster: string;
+  readonly drainDurationMs: number;
+  readonly parentShutdownDurationMs: number;
+  readonly discoveryAddress: HostPort;
+  readonly zipkinAddress: HostPort | undefined;
+  readonly statsdUdpAddress: HostPort | undefined;
+  readonly connectTimeoutMs: number;
+  readonly dnsRefreshRateMs: number;
+  readonly proxyAdminPort: number;
+  readonly statusPort: number;
+  readonly envoyStatusPort: number;
+  readonly envoyPrometheusPort: number;
+  readonly concurrency: number;
+  readonly controlPlaneAuthPolicy: AuthPolicy;
+  readonly pilotSan: readonly string[];
+  readonly envoyLogLevel: string;
+  readonly envoyComponentLogLevel: string;
+  readonly agentLogLevel: string;
+
+  readonly customConfigFile: string;
+  /** The template to render: ISTIO_BOOTSTRAP > --templateFile > the bundled default. */
+  readonly templateFile: string;
+  readonly outlierLogPath: string;
+  readonly baseId: number;
+  readonly certDir: string;
+  readonly certFiles: CertFiles;
+
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly locality: Readonly<{ region?: string; zone?: string; sub_zone?: string }>;
+}

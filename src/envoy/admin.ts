@@ -1,0 +1,42 @@
+import { Client } from 'undici';
+
+export interface AdminResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * One loopback client per envoy epoch, with probe-sized timeouts (undici's defaults are minutes).
+ * Bodies are always read to the end so the connection can be reused.
+ */
+export class AdminClient {
+  readonly #client: Client;
+
+  constructor(host: string, port: number) {
+    const origin = host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+    this.#client = new Client(origin, {
+      keepAliveTimeout: 10_000,
+      headersTimeout: 3_000,
+      bodyTimeout: 3_000,
+      connect: { timeout: 1_000 },
+      pipelining: 1,
+    });
+  }
+
+  get(path: string, timeoutMs = 3_000): Promise<AdminResponse> {
+    return this.#request('GET', path, timeoutMs);
+  }
+
+  post(path: string, timeoutMs = 3_000): Promise<AdminResponse> {
+    return this.#request('POST', path, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.#client.destroy();
+  }
+
+  async #request(method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<AdminResponse> {
+    const res = await this.#client.request({ method, path, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.statusCode, body: await res.body.text() };
+  }
+}
