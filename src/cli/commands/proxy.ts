@@ -21,6 +21,6 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   setLogLevel(config.agentLogLevel);
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
-  log.info({ version: agentVersion, pid: process.pid, config }, 'effective configuration');
+  log.info({ version: agentVersion, config }, 'effective configuration');
   return runProxy(config, log);
 }

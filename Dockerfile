@@ -1,0 +1,32 @@
+# istio-proxy image: pilot-agent (Node.js) as PID 1 supervising envoy. No init wrapper: the agent
+# reaps zombies and handles signals itself.
+
+# Build: compile TypeScript (npm ci runs `prepare`), then drop dev dependencies.
+FROM node:22.21.1-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+COPY bootstrap-templates ./bootstrap-templates
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+# Envoy comes from the official image, pinned.
+FROM envoyproxy/envoy:v1.34.4 AS envoy
+
+FROM node:22.21.1-bookworm-slim
+# procps: tree-kill (the fallback killer) needs `ps`.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends procps \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 1337 --user-group --create-home istio-proxy
+COPY --from=envoy /usr/local/bin/envoy /usr/local/bin/envoy
+WORKDIR /usr/local/lib/pilot-agent
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/bin ./bin
+COPY --from=build /src/bootstrap-templates ./bootstrap-templates
+RUN ln -s /usr/local/lib/pilot-agent/bin/pilot-agent /usr/local/bin/pilot-agent \
+ && mkdir -p /etc/istio/proxy && chown istio-proxy:istio-proxy /etc/istio/proxy
+WORKDIR /
+ENTRYPOINT ["/usr/local/bin/pilot-agent"]

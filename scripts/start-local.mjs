@@ -1,0 +1,45 @@
+// `npm start`: run the agent on this machine against the bundled stub envoy, with pretty logs.
+// The agent's own output stays JSON (the production code path); pino-pretty formats it here, in-process,
+// so Ctrl-C reaches the agent (which drains envoy and exits) without the log formatter dying first.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build as pretty } from 'pino-pretty';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const local = `${root}.local`;
+mkdirSync(`${local}/proxy`, { recursive: true });
+
+const args = [
+  `${root}bin/pilot-agent`, 'proxy', 'sidecar',
+  '--binaryPath', `${root}bin/envoy-stub`,
+  '--configPath', `${local}/proxy`,
+  '--certDir', `${local}/certs`,
+  '--serviceCluster', 'local-app.default',
+  '--discoveryAddress', 'localhost:15012',
+  '--proxyAdminPort', '15000',
+  '--statusPort', '15020',
+  '--drainDuration', '2s',
+  '--parentShutdownDuration', '3s',
+  '--proxyLogLevel', 'info',
+  ...process.argv.slice(2),
+];
+const env = {
+  POD_NAME: 'local-app-0',
+  POD_NAMESPACE: 'default',
+  INSTANCE_IP: '127.0.0.1',
+  SERVICE_ACCOUNT: 'default',
+  ISTIO_METAJSON_LABELS: '{"app":"local-app","version":"v1"}',
+  ...process.env,
+};
+
+console.error(`starting: node ${args.map((a) => a.replace(root, '')).join(' ')}`);
+// A process group of its own: Ctrl-C reaches only this launcher, which forwards each one exactly once
+// (the first drains envoy, a second means "stop now").
+const agent = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+agent.stdout.pipe(pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })).pipe(process.stdout);
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1']) process.on(sig, () => agent.kill(sig));
+agent.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal ? 1 : 0);
+});

@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import { repoRoot } from '../helpers/agent.js';
+
+// The image cannot be built here (no Docker engine), so check what can be checked statically.
+const lines = readFileSync(`${repoRoot}Dockerfile`, 'utf8').split('\n').filter((l) => !l.startsWith('#'));
+
+t.test('every base image is pinned to a version', async (t) => {
+  const froms = lines.filter((l) => l.startsWith('FROM '));
+  t.ok(froms.length >= 3, 'multi-stage');
+  for (const f of froms) {
+    const image = f.split(/\s+/)[1]!;
+    t.match(image, /:v?\d+\.\d+\.\d+/, `${image} has a version tag`);
+    t.notMatch(image, /:latest$/);
+  }
+  t.ok(froms.some((f) => /^FROM node:(2[2-9]|[3-9]\d)\.[\d.]+-bookworm-slim$/.test(f)), 'final stage on slim Debian Node >= 22');
+  t.ok(froms.some((f) => f.startsWith('FROM envoyproxy/envoy:')), 'envoy from the official image');
+});
+
+t.test('every COPY source from the build context exists in the repo', async (t) => {
+  const copies = lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from='));
+  t.ok(copies.length > 0);
+  for (const c of copies) {
+    const parts = c.split(/\s+/).slice(1, -1);
+    for (const src of parts) t.ok(existsSync(`${repoRoot}${src}`), `${src} exists`);
+  }
+});
+
+t.test('the agent itself is PID 1: no init wrapper, envoy where the agent looks for it', async (t) => {
+  const text = lines.join('\n');
+  t.match(text, /^ENTRYPOINT \["\/usr\/local\/bin\/pilot-agent"\]$/m);
+  t.notMatch(text, /tini|dumb-init/);
+  t.match(text, /COPY --from=envoy \/usr\/local\/bin\/envoy \/usr\/local\/bin\/envoy/);
+  t.match(text, /procps/);
+  t.match(text, /COPY --from=build \/src\/bootstrap-templates/);
+});

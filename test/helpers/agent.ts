@@ -1,0 +1,97 @@
+// Shared by the tests: run the real bin/pilot-agent (compiled dist) as a child process.
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const agentBin = `${repoRoot}bin/pilot-agent`;
+export const stubBin = `${repoRoot}bin/envoy-stub`;
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run pilot-agent to completion with a clean, explicit environment. */
+export function runAgent(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [agentBin, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A port the OS just handed out (bound on port 0, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** What kubelet does to container args: $(VAR) → the container's env value when defined. */
+export function kubeletExpand(args: readonly string[], env: Record<string, string>): string[] {
+  return args.map((a) => a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string) => env[name] ?? m));
+}
+
+/** The istio-proxy container args exactly as the seed prints them (after `pilot-agent`). */
+export const seedProxyArgs: readonly string[] = [
+  'proxy', 'sidecar',
+  '--domain', '$(POD_NAMESPACE).svc.cluster.local',
+  '--configPath', '/etc/istio/proxy',
+  '--binaryPath', '/usr/local/bin/envoy',
+  '--serviceCluster', 'productpage.$(POD_NAMESPACE)',
+  '--drainDuration', '45s',
+  '--parentShutdownDuration', '1m0s',
+  '--discoveryAddress', 'istiod.istio-system.svc:15012',
+  '--zipkinAddress', 'zipkin.istio-system:9411',
+  '--proxyLogLevel=warning',
+  '--proxyComponentLogLevel=misc:error',
+  '--connectTimeout', '10s',
+  '--proxyAdminPort', '15000',
+  '--concurrency', '2',
+  '--controlPlaneAuthPolicy', 'NONE',
+  '--dnsRefreshRate', '300s',
+  '--statusPort', '15020',
+  '--trust-domain=cluster.local',
+  '--controlPlaneBootstrap=false',
+];
+
+/** The pod environment the seed's injector gives istio-proxy (downward API values filled in). */
+export const seedPodEnv: Readonly<Record<string, string>> = {
+  POD_NAME: 'productpage-v1-abc',
+  POD_NAMESPACE: 'default',
+  INSTANCE_IP: '10.1.2.3',
+  SERVICE_ACCOUNT: 'bookinfo-productpage',
+  HOST_IP: '10.0.0.7',
+  ISTIO_META_POD_NAME: 'productpage-v1-abc',
+  ISTIO_META_CONFIG_NAMESPACE: 'default',
+  ISTIO_META_INTERCEPTION_MODE: 'REDIRECT',
+  ISTIO_META_CLUSTER_ID: 'Kubernetes',
+  ISTIO_META_WORKLOAD_NAME: 'productpage-v1',
+  ISTIO_METAJSON_LABELS: '{"app":"productpage","version":"v1"}',
+};
+
+/** Replace a flag's value in an arg list (both "--f v" and "--f=v" forms). */
+export function withFlag(args: readonly string[], flag: string, value: string): string[] {
+  const out = [...args];
+  const i = out.indexOf(flag);
+  if (i !== -1) out[i + 1] = value;
+  else {
+    const j = out.findIndex((a) => a.startsWith(`${flag}=`));
+    if (j !== -1) out[j] = `${flag}=${value}`;
+    else out.push(flag, value);
+  }
+  return out;
+}
