@@ -56,8 +56,9 @@ function walkObject(ctx: Ctx, info: MessageInfo, node: JObject, at: At): void {
     set.set(fi.name, value);
     if (fi.deprecated || fi.disallowedByDefault) {
       const text = `Using deprecated option '${info.fullName}.${fi.name}' from file ${baseName(info.file)}. ${DEPRECATION_TAIL}`;
-      if (fi.disallowedByDefault) ctx.errors.push({ ...issueOf(fieldAt), kind: 'DEPRECATED', message: `${text} It is disallowed by default.` });
-      else warn(ctx, 'DEPRECATED', fieldAt, text);
+      const keyAt = { ...fieldAt, pos: keyPos };
+      if (fi.disallowedByDefault) ctx.errors.push({ ...issueOf(keyAt), kind: 'DEPRECATED', message: `${text} It is disallowed by default.` });
+      else warn(ctx, 'DEPRECATED', keyAt, text);
     }
     const frame = `${info.shortName}.${pascal(fi.name)}`;
     values.set(fi.name, walkField(ctx, fi, value, fieldAt, frame));
