@@ -86,6 +86,8 @@ function parseAll(deps: Deps, root: PB.Root, stats: LoadStats, wipFiles: Set<str
       parser.filename = null;
     }
   };
+  // Every well-known type is linked into Envoy, whether or not a v3 proto imports it.
+  for (const file of Object.keys(common)) if (file.startsWith('google/protobuf/')) visit(file);
   for (const dir of deps.rootDirs) {
     const base = includeDirs.find((d) => dir.startsWith(d + path.sep)) ?? dir;
     for (const f of listProtos(dir, base)) {

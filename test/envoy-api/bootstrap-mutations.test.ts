@@ -1,6 +1,6 @@
 // The good Istio-like bootstrap must pass; each mutation of it must fail with the expected kind
 // at the expected JSON path, the way Envoy would reject it.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { loadEnvoyTypes, validateBootstrapText, type ValidationResult } from '../../src/envoy-api/index.js';
 
@@ -81,7 +81,7 @@ const cases: Case[] = [
   { name: 'rejects a reserved field, saying it is reserved', mutate: (b) => (b.node.build_version = '1.0'), kind: 'UNKNOWN_FIELD', path: 'node.build_version' },
 ];
 
-function check(t: Tap.Test, res: ValidationResult, c: Case): void {
+function check(t: Test, res: ValidationResult, c: Case): void {
   const hit = res.errors.find((e) => e.kind === c.kind && e.path === c.path);
   t.ok(hit, `${c.kind} at ${c.path}`, { errors: res.errors });
   t.equal(res.ok, false);
