@@ -112,7 +112,7 @@ const NUMERIC = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64
 /** Applies every rule group that fits the value's kind (wrappers get their scalar's rules). */
 function applyRules(rules: Rules, v: PV, en: Enum | undefined, report: Report): void {
   for (const [group, r] of Object.entries(rules)) {
-    if (!isRules(r)) continue;
+    if (!isRules(r) || (r.ignore_empty === true && isEmpty(v))) continue;
     if (group === 'string' && v.k === 'string') checkStringRules(r, v.v, report);
     else if (group === 'bytes' && v.k === 'bytes') checkBytesRules(r, v.v, report);
     else if (NUMERIC.has(group) && (v.k === 'int' || v.k === 'float')) checkNumber(r, v.v, String, report);
@@ -122,6 +122,13 @@ function applyRules(rules: Rules, v: PV, en: Enum | undefined, report: Report): 
     else if (group === 'timestamp' && v.k === 'timestamp') checkNumber(r, v.nanos, (n) => `${n}ns`, report, durationNanos);
     else if (group === 'any' && v.k === 'any') checkAny(r, v.typeUrl, report);
   }
+}
+
+function isEmpty(v: PV): boolean {
+  if (v.k === 'int') return v.v === 0n;
+  if (v.k === 'float' || v.k === 'enum') return v.v === 0;
+  if (v.k === 'string' || v.k === 'bytes') return v.v.length === 0;
+  return false;
 }
 
 type Num = bigint | number;

@@ -19,5 +19,15 @@ export function envoyMessage(rootType: string, errors: readonly ValidationIssue[
   if (deprecated) return deprecated.message;
   const pgv = first(['PGV']);
   if (pgv) return `Proto constraint validation failed (${pgv.detail ?? pgv.message})`;
-  return errors[0]?.message;
+  const semantic = errors.filter((e) => e.kind === 'SEMANTIC').sort((a, b) => startupRank(a.path) - startupRank(b.path));
+  return (semantic[0] ?? errors[0])?.message;
+}
+
+/** Envoy builds admin, then the cluster manager (and with it the xDS mux), then listeners. */
+function startupRank(path: string): number {
+  if (path.startsWith('admin')) return 0;
+  if (/^static_resources\.clusters\b/.test(path)) return 1;
+  if (path.startsWith('dynamic_resources') || path === 'node' || path === '') return 2;
+  if (/^static_resources\.listeners\b/.test(path)) return 3;
+  return 4;
 }

@@ -197,3 +197,19 @@ t.test('Envoy reports a type error before an unknown field, and gives no admin a
   t.ok(validateBootstrapValue(types, b).warnings.some((w) => w.kind === 'NOTICE'));
   t.equal(validateBootstrapText(types, '[]').errors[0]?.kind, 'TYPE');
 });
+
+t.test('the summary names the start-up error Envoy meets first (admin, clusters, xDS, listeners)', async (t) => {
+  const b = good();
+  b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0] = { name: 'envoy.filters.http.router' };
+  b.static_resources.clusters[3].name = 'agent';
+  const res = validateBootstrapValue(types, b);
+  t.equal(res.errors.length, 2);
+  t.equal(res.envoyMessage, "cluster manager: duplicate cluster 'agent'");
+});
+
+t.test('ignore_empty skips the rule for an empty (or absent) value', async (t) => {
+  const T = 'envoy.extensions.geoip_providers.common.v3.CommonGeoipProviderConfig.GeolocationHeadersToAdd';
+  t.equal(validateMessage(types, T, { country: '' }).ok, true);
+  t.equal(validateMessage(types, T, {}).ok, true);
+  t.match(validateMessage(types, T, { country: 'x y' }).errors, [{ kind: 'PGV', path: 'country' }]);
+});
