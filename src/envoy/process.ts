@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { execa } from 'execa';
+import { LineTail, forwardLines } from './output.js';
 
 export interface EnvoyExit {
   readonly code: number | null;
@@ -13,6 +14,8 @@ export interface EnvoyProcess {
   readonly epoch: number;
   readonly pid: number | undefined;
   readonly exited: Promise<EnvoyExit>;
+  /** The last lines envoy wrote to stderr. */
+  readonly stderrTail: LineTail;
   /** Signal envoy's whole process group (envoy and anything it started). */
   signal(sig: NodeJS.Signals): void;
 }
@@ -32,21 +35,28 @@ export function startEnvoy(binaryPath: string, args: readonly string[], epoch: n
     detached: true,
     stdin: 'ignore',
     stdout: 'inherit',
-    stderr: 'inherit',
+    stderr: 'pipe',
   });
-  const exited = child.then((r): EnvoyExit => {
-    const sig = r.signal ?? null;
-    const errno = (r.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (r.exitCode === undefined && sig === null) {
-      return { code: null, signal: null, status: errno === 'EACCES' ? 126 : 127, spawnError: r.shortMessage };
-    }
-    const status = sig ? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0) : (r.exitCode ?? 1);
-    return { code: r.exitCode ?? null, signal: sig, status };
+  const stderrTail = new LineTail();
+  if (child.stderr) forwardLines(child.stderr, process.stderr, stderrTail);
+  // The 'exit' event, not execa's promise: the promise also waits for stdio to close, which a
+  // grandchild holding envoy's stderr could delay indefinitely.
+  const exited = new Promise<EnvoyExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      const status = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+      resolve({ code, signal, status });
+    });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // a late error from a running child is not a spawn failure
+      resolve({ code: null, signal: null, status: err.code === 'EACCES' ? 126 : 127, spawnError: err.message });
+    });
   });
+  void child.catch(() => undefined);
   return {
     epoch,
     pid: child.pid,
     exited,
+    stderrTail,
     signal(sig) {
       if (child.pid === undefined) return;
       try {

@@ -1,62 +1,41 @@
 import type { Logger } from 'pino';
 import { generateBootstrap } from '../bootstrap/generate.js';
-import { removeBootstrap, writeBootstrap } from '../bootstrap/write.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
-import { AdminClient } from '../envoy/admin.js';
-import { envoyArgs } from '../envoy/args.js';
-import { startEnvoy, type EnvoyExit } from '../envoy/process.js';
+import type { SupervisionConfig } from '../config/supervision.js';
 import { routeSignals, type AgentSignal } from '../init/signals.js';
-
-// Grace for envoy to exit after SIGTERM before it is killed (envoy exits at once on SIGTERM).
-const killGraceMs = 5_000;
+import { startStatusServer } from '../status/server.js';
+import { Supervisor } from './supervisor.js';
 
 /**
- * Run envoy at epoch 0 until it exits or the agent is told to stop. A first version of the
- * supervisor: one epoch, drain-then-terminate on SIGTERM/SIGINT, envoy's exit status becomes ours.
+ * The `proxy` command's life: check the bootstrap renders (bad input exits 2 before anything starts),
+ * start the status server and the supervisor, route signals to it, and return its exit code.
  */
-export async function runProxy(config: ProxyConfig, log: Logger): Promise<number> {
-  const generated = await generateBootstrap(config);
-  for (const w of generated.warnings) log.warn(w);
-  const epoch = 0;
-  const file = generated.custom ? config.customConfigFile : writeBootstrap(config.configPath, epoch, generated.json);
-  const args = envoyArgs(config, epoch, file);
-  log.info({ epoch, binary: config.binaryPath, args }, 'starting envoy');
-  const envoy = startEnvoy(config.binaryPath, args, epoch);
-  const admin = new AdminClient(config.ipv6 ? '::1' : '127.0.0.1', config.proxyAdminPort);
-
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: string): void => {
-    stopping ??= drainThenTerminate(reason);
-  };
-  const drainThenTerminate = async (reason: string): Promise<void> => {
-    log.info({ reason, drainMs: config.drainDurationMs }, 'draining envoy before shutdown');
-    const drainPath = config.role === 'sidecar' ? '/drain_listeners?graceful&inboundonly' : '/drain_listeners?graceful';
-    await admin.post(drainPath).catch((e: Error) => log.warn({ err: e.message }, 'drain request failed'));
-    await Promise.race([envoy.exited, delay(config.drainDurationMs)]);
-    envoy.signal('SIGTERM');
-    const killer = setTimeout(() => envoy.signal('SIGKILL'), killGraceMs);
-    await envoy.exited;
-    clearTimeout(killer);
-  };
+export async function runProxy(config: ProxyConfig, supervision: SupervisionConfig, log: Logger): Promise<number> {
+  await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
+  const supervisor = new Supervisor(config, supervision, log);
+  const status = await startStatusServer(config.statusPort, supervisor, log);
   const onSignal = (signal: AgentSignal): void => {
-    if (signal === 'SIGTERM' || signal === 'SIGINT') {
-      if (stopping && signal === 'SIGINT') envoy.signal('SIGKILL'); // a second Ctrl-C means "now"
-      stop(signal);
-    } else if (signal === 'SIGUSR1') envoy.signal('SIGUSR1'); // envoy reopens its logs
-    else log.info({ signal }, 'signal noted; no action');
+    log.info({ signal }, 'signal received');
+    switch (signal) {
+      case 'SIGTERM':
+      case 'SIGINT':
+        return supervisor.requestShutdown(signal);
+      case 'SIGQUIT':
+        return supervisor.requestShutdown(signal, true);
+      case 'SIGHUP':
+        return supervisor.requestReload('SIGHUP');
+      case 'SIGUSR1':
+        return supervisor.signalEnvoy('SIGUSR1');
+      case 'SIGUSR2':
+        log.info({ state: supervisor.state, stats: { ...supervisor.stats } }, 'state dump (SIGUSR2)');
+        return;
+    }
   };
   const unroute = routeSignals(onSignal);
-
-  const exit: EnvoyExit = await envoy.exited;
-  await stopping;
+  const code = await supervisor.run();
   unroute();
-  await admin.close();
-  if (!generated.custom) removeBootstrap(config.configPath, epoch);
-  const planned = stopping !== undefined;
-  log[planned || exit.status === 0 ? 'info' : 'error']({ epoch, ...exit }, planned ? 'envoy stopped' : 'envoy exited');
-  return planned ? 0 : exit.status;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  status.closeAllConnections();
+  await new Promise((resolve) => status.close(resolve));
+  log.info({ code }, 'pilot-agent exiting');
+  return code;
 }

@@ -1,3 +1,4 @@
+import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
 import { runProxy } from '../../supervisor/run.js';
 import { agentVersion } from '../../version.js';
@@ -18,9 +19,10 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const config = inv.config;
+  const supervision = readSupervision();
   setLogLevel(config.agentLogLevel);
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
-  log.info({ version: agentVersion, config }, 'effective configuration');
-  return runProxy(config, log);
+  log.info({ version: agentVersion, config, supervision }, 'effective configuration');
+  return runProxy(config, supervision, log);
 }

@@ -1,0 +1,34 @@
+import type { AdminClient } from './admin.js';
+
+const pollMs = 200;
+
+/**
+ * Poll envoy's /server_info until this epoch reports LIVE. During a hot restart the parent still owns
+ * the admin port for a while, so the answer only counts when its restart_epoch is ours.
+ * Resolves false when aborted (the epoch exited first).
+ */
+export async function waitUntilLive(admin: AdminClient, epoch: number, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    try {
+      const res = await admin.get('/server_info', 1_000);
+      if (res.status === 200) {
+        const info = JSON.parse(res.body) as { state?: string; command_line_options?: { restart_epoch?: number } };
+        if (info.state === 'LIVE' && Number(info.command_line_options?.restart_epoch) === epoch) return !signal.aborted;
+      }
+    } catch {
+      // Not listening yet, or the admin port is being handed over: try again.
+    }
+    await sleep(pollMs, signal);
+  }
+  return false;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,289 @@
+// The envoy lifecycle as one state machine: every state, event and decision is in this file, and
+// nothing here does I/O. `step` takes an event and returns the actions the supervisor must perform;
+// the supervisor turns their results back into events. In the spirit of s6-supervise's state table.
+
+import type { EnvoyExit } from '../envoy/process.js';
+
+export type State =
+  | 'idle' //           nothing started yet
+  | 'starting' //       an epoch runs but none is LIVE
+  | 'live' //           the newest epoch is LIVE
+  | 'hotRestarting' //  a LIVE epoch serves while its child (epoch n+1) initializes
+  | 'coldRestarting' // every epoch is being stopped so that epoch 0 can start with a new bootstrap
+  | 'backingOff' //     envoy crashed; waiting before the next epoch-0 start
+  | 'draining' //       shutdown requested: listeners drain, envoy still runs
+  | 'stopping' //       envoy has been told to terminate
+  | 'stopped'; //       final
+
+export type Event =
+  | { readonly type: 'start' }
+  | { readonly type: 'epochLive'; readonly epoch: number }
+  | { readonly type: 'epochExited'; readonly epoch: number; readonly exit: EnvoyExit }
+  | { readonly type: 'reloadRequested'; readonly reason: string }
+  | { readonly type: 'reloadPrepared'; readonly epoch: number; readonly file: string }
+  | { readonly type: 'reloadRejected'; readonly epoch: number; readonly reason: string }
+  | { readonly type: 'liveWaitExpired' }
+  | { readonly type: 'backoffElapsed' }
+  | { readonly type: 'budgetResetDue'; readonly epoch: number }
+  | { readonly type: 'shutdownRequested'; readonly reason: string; readonly fast: boolean }
+  | { readonly type: 'drainElapsed' }
+  | { readonly type: 'killDeadline' };
+
+export type Action =
+  /** Start envoy at this epoch, with a prepared bootstrap or a freshly generated one. */
+  | { readonly type: 'spawn'; readonly epoch: number; readonly file?: string }
+  /** Render, write and `--mode validate` the bootstrap for this epoch; answers reloadPrepared/Rejected. */
+  | { readonly type: 'prepareReload'; readonly epoch: number }
+  | { readonly type: 'discardFile'; readonly file: string }
+  | { readonly type: 'scheduleBackoff'; readonly ms: number }
+  | { readonly type: 'scheduleBudgetReset'; readonly epoch: number }
+  | { readonly type: 'scheduleLiveWait' }
+  /** Ask envoy to drain its listeners, and arm the drain-end and kill-deadline timers. */
+  | { readonly type: 'drain' }
+  | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' }
+  | { readonly type: 'giveUp'; readonly epoch: number; readonly exit: EnvoyExit; readonly failures: number }
+  | { readonly type: 'exit'; readonly code: number }
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly fields?: Record<string, unknown> };
+
+export interface Limits {
+  readonly restartBudget: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+}
+
+export interface Machine {
+  state: State;
+  /** Running epochs → whether each has been seen LIVE. */
+  readonly epochs: Map<number, boolean>;
+  /** Consecutive failed starts since an epoch last stayed LIVE long enough. */
+  failures: number;
+  /** A hot-restart child died before LIVE: Envoy's shared memory is stuck, so the next reload must be cold. */
+  coldNext: boolean;
+  /** A reload asked for while one could not start yet; several coalesce into one. */
+  reloadPending: boolean;
+  /** The epoch whose bootstrap is being prepared, if any. */
+  preparing: number | undefined;
+  /** The validated bootstrap epoch 0 starts from once a cold restart has stopped everything. */
+  coldFile: string | undefined;
+  readonly limits: Limits;
+}
+
+export function newMachine(limits: Limits): Machine {
+  return { state: 'idle', epochs: new Map(), failures: 0, coldNext: false, reloadPending: false, preparing: undefined, coldFile: undefined, limits };
+}
+
+/** Whether kubelet may send traffic, as far as the lifecycle knows (the status server also asks envoy). */
+export function isServing(m: Machine): boolean {
+  return (m.state === 'live' || m.state === 'hotRestarting') && [...m.epochs.values()].some(Boolean);
+}
+
+const running = (m: Machine): number[] => [...m.epochs.keys()].sort((a, b) => a - b);
+const newest = (m: Machine): number | undefined => running(m).at(-1);
+const nextEpoch = (m: Machine): number => (m.epochs.size === 0 ? 0 : newest(m)! + 1);
+
+export function step(m: Machine, e: Event): Action[] {
+  switch (e.type) {
+    case 'start':
+      if (m.state !== 'idle') return [];
+      m.state = 'starting';
+      return spawn(m, 0);
+
+    case 'epochLive':
+      return onLive(m, e.epoch);
+
+    case 'epochExited':
+      return onExit(m, e.epoch, e.exit);
+
+    case 'reloadRequested':
+      return onReload(m, e.reason);
+
+    case 'reloadPrepared':
+      return onPrepared(m, e.epoch, e.file);
+
+    case 'reloadRejected': {
+      m.preparing = undefined;
+      const acts: Action[] = [log('warn', 'new bootstrap rejected; the running envoy keeps serving', { epoch: e.epoch, reason: e.reason })];
+      if (m.reloadPending && m.state === 'live') {
+        m.reloadPending = false;
+        acts.push(...beginReload(m)); // a change that arrived meanwhile deserves its own try
+      }
+      return acts;
+    }
+
+    case 'liveWaitExpired':
+      if (m.state !== 'starting' || !m.reloadPending || m.preparing !== undefined) return [];
+      // Not LIVE after the cap: it serves nothing, so a cold restart with the new bootstrap loses nothing.
+      m.reloadPending = false;
+      m.preparing = 0;
+      return [log('warn', 'envoy not LIVE within the wait cap; restarting cold with the new bootstrap'), { type: 'prepareReload', epoch: 0 }];
+
+    case 'backoffElapsed':
+      if (m.state !== 'backingOff') return [];
+      m.state = 'starting';
+      return spawn(m, 0);
+
+    case 'budgetResetDue':
+      if (m.epochs.get(e.epoch) === true && m.failures > 0) {
+        m.failures = 0;
+        return [log('info', 'envoy stayed LIVE; restart budget reset', { epoch: e.epoch })];
+      }
+      return [];
+
+    case 'shutdownRequested':
+      return onShutdown(m, e.reason, e.fast);
+
+    case 'drainElapsed':
+      if (m.state !== 'draining') return [];
+      m.state = 'stopping';
+      return [log('info', 'drain finished; terminating envoy'), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+
+    case 'killDeadline':
+      if (m.state !== 'draining' && m.state !== 'stopping') return [];
+      if (m.epochs.size === 0) return [];
+      m.state = 'stopping';
+      return [log('warn', 'envoy still running at the shutdown deadline; killing it', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGKILL' }];
+  }
+}
+
+function spawn(m: Machine, epoch: number, file?: string): Action[] {
+  m.epochs.set(epoch, false);
+  return [{ type: 'spawn', epoch, ...(file ? { file } : {}) }];
+}
+
+function onLive(m: Machine, epoch: number): Action[] {
+  if (!m.epochs.has(epoch)) return [];
+  m.epochs.set(epoch, true);
+  if (epoch !== newest(m) || (m.state !== 'starting' && m.state !== 'hotRestarting')) return [];
+  const from = m.state;
+  m.state = 'live';
+  const acts: Action[] = [log('info', from === 'starting' ? 'envoy is LIVE' : 'hot restart complete: new epoch is LIVE', { epoch }), { type: 'scheduleBudgetReset', epoch }];
+  if (m.reloadPending && m.preparing === undefined) {
+    m.reloadPending = false;
+    acts.push(...beginReload(m));
+  }
+  return acts;
+}
+
+function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
+  const wasLive = m.epochs.get(epoch) ?? false;
+  m.epochs.delete(epoch);
+  const fields = { epoch, ...exit };
+
+  if (m.state === 'draining' || m.state === 'stopping') {
+    if (m.epochs.size > 0) return [log('info', 'envoy epoch stopped', fields)];
+    m.state = 'stopped';
+    return [log('info', 'envoy stopped', fields), { type: 'exit', code: 0 }];
+  }
+  if (m.state === 'coldRestarting') {
+    if (m.epochs.size > 0) return [log('info', 'envoy epoch stopped for a cold restart', fields)];
+    const file = m.coldFile;
+    m.coldFile = undefined;
+    m.coldNext = false;
+    m.state = 'starting';
+    return [log('info', 'restarting envoy cold at epoch 0', fields), ...spawn(m, 0, file)];
+  }
+
+  const top = newest(m);
+  if (top !== undefined && epoch < top) {
+    // An older epoch leaving while a newer one runs: the normal end of a hot restart.
+    if (m.state === 'live' || m.state === 'hotRestarting') {
+      return [log(exit.status === 0 ? 'info' : 'warn', 'previous envoy epoch exited after hot restart', fields)];
+    }
+    return [log('warn', 'previous envoy epoch exited while its successor initializes', fields)];
+  }
+  if (top !== undefined && !wasLive && m.state === 'hotRestarting') {
+    // The child died before LIVE: its parent still serves. Envoy now considers the base id "initializing"
+    // until an epoch-0 start, so the next reload must be cold.
+    m.coldNext = true;
+    m.state = m.epochs.get(top) ? 'live' : 'starting';
+    return [log('error', 'hot-restart child exited before LIVE; previous epoch keeps serving, next reload restarts cold', fields)];
+  }
+  // The serving envoy is gone (or a LIVE child died while its parent drains): that is a crash.
+  const others = running(m);
+  m.failures += 1;
+  const acts: Action[] = [log('error', 'envoy exited unexpectedly', { ...fields, failures: m.failures, budget: m.limits.restartBudget })];
+  if (others.length > 0) acts.push({ type: 'signal', epochs: others, signal: 'SIGKILL' });
+  m.coldNext = false;
+  m.reloadPending = false;
+  if (m.failures >= m.limits.restartBudget) {
+    m.state = 'stopped';
+    return [...acts, { type: 'giveUp', epoch, exit, failures: m.failures }, { type: 'exit', code: 1 }];
+  }
+  m.state = 'backingOff';
+  const ms = Math.min(m.limits.backoffMs * 2 ** (m.failures - 1), m.limits.backoffMaxMs);
+  return [...acts, { type: 'scheduleBackoff', ms }];
+}
+
+function onReload(m: Machine, reason: string): Action[] {
+  switch (m.state) {
+    case 'live':
+      if (m.preparing !== undefined) {
+        m.reloadPending = true;
+        return [log('info', 'reload requested while one is being prepared; coalesced', { reason })];
+      }
+      return [log('info', 'reload requested', { reason }), ...beginReload(m)];
+    case 'starting':
+    case 'hotRestarting':
+    case 'coldRestarting': {
+      const first = !m.reloadPending;
+      m.reloadPending = true;
+      const acts: Action[] = [log('info', 'reload requested before envoy is LIVE; queued', { reason })];
+      if (first && m.state === 'starting') acts.push({ type: 'scheduleLiveWait' });
+      return acts;
+    }
+    case 'backingOff':
+      return [log('info', 'reload requested during back-off; the next start uses a fresh bootstrap', { reason })];
+    default:
+      return [log('info', 'reload ignored during shutdown', { reason, state: m.state })];
+  }
+}
+
+function beginReload(m: Machine): Action[] {
+  const epoch = m.coldNext ? 0 : nextEpoch(m);
+  m.preparing = epoch;
+  return [{ type: 'prepareReload', epoch }];
+}
+
+function onPrepared(m: Machine, epoch: number, file: string): Action[] {
+  m.preparing = undefined;
+  if (m.state !== 'live' && m.state !== 'starting') return [{ type: 'discardFile', file }, log('info', 'prepared bootstrap discarded', { epoch, state: m.state })];
+  if (epoch === 0 && m.epochs.size > 0) {
+    m.state = 'coldRestarting';
+    m.coldFile = file;
+    return [log('warn', 'cold restart: stopping every epoch before starting epoch 0', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+  }
+  if (m.state !== 'live') return [{ type: 'discardFile', file }];
+  m.state = 'hotRestarting';
+  return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, file)];
+}
+
+function onShutdown(m: Machine, reason: string, fast: boolean): Action[] {
+  switch (m.state) {
+    case 'idle':
+    case 'backingOff':
+    case 'stopped':
+      m.state = 'stopped';
+      return [log('info', 'shutdown with no envoy running', { reason }), { type: 'exit', code: 0 }];
+    case 'draining':
+      m.state = 'stopping';
+      return [log('info', 'second shutdown request: skipping the rest of the drain', { reason }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+    case 'stopping':
+      return [];
+    default:
+      if (m.epochs.size === 0) {
+        m.state = 'stopped';
+        return [{ type: 'exit', code: 0 }];
+      }
+      m.reloadPending = false;
+      if (fast) {
+        m.state = 'stopping';
+        return [log('info', 'fast shutdown: terminating envoy without drain', { reason }), { type: 'drain' }, { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+      }
+      m.state = 'draining';
+      return [log('info', 'shutdown: draining envoy', { reason }), { type: 'drain' }];
+  }
+}
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): Action {
+  return { type: 'log', level, msg, ...(fields ? { fields } : {}) };
+}

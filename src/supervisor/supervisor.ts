@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import { rmSync } from 'node:fs';
+import { generateBootstrap } from '../bootstrap/generate.js';
+import { bootstrapPath, writeBootstrap } from '../bootstrap/write.js';
+import type { ProxyConfig } from '../config/proxy-config.js';
+import type { SupervisionConfig } from '../config/supervision.js';
+import { AdminClient } from '../envoy/admin.js';
+import { envoyArgs } from '../envoy/args.js';
+import { waitUntilLive } from '../envoy/liveness.js';
+import { startEnvoy, type EnvoyExit, type EnvoyProcess } from '../envoy/process.js';
+import { validateWithEnvoy } from '../envoy/validate.js';
+import { drainUntilDone } from './drain.js';
+import { isServing, newMachine, step, type Action, type Event, type Machine, type State } from './machine.js';
+import { killTree } from './kill.js';
+import { SupervisorStats } from './stats.js';
+import { Timers } from './timers.js';
+import { writeTerminationMessage } from './termination.js';
+
+interface RunningEpoch {
+  readonly proc: EnvoyProcess;
+  /** The bootstrap this epoch was started with, removed when it exits (unless it is the custom file). */
+  readonly file: string;
+  readonly liveAbort: AbortController;
+}
+
+/**
+ * Performs what the state machine decides: spawns epochs, watches them become LIVE, drains, signals,
+ * schedules timers. All decisions stay in machine.ts; this class only turns actions into I/O and
+ * I/O results back into events.
+ */
+export class Supervisor {
+  readonly stats = new SupervisorStats();
+  readonly #machine: Machine;
+  readonly #epochs = new Map<number, RunningEpoch>();
+  readonly #timers = new Timers();
+  readonly #admin: AdminClient;
+  readonly #done: Promise<number>;
+  #finish!: (code: number) => void;
+  #shutdownStartedAt = 0;
+  readonly #drainAbort = new AbortController();
+
+  constructor(
+    readonly config: ProxyConfig,
+    readonly supervision: SupervisionConfig,
+    readonly log: Logger,
+  ) {
+    this.#machine = newMachine(supervision);
+    this.#admin = new AdminClient(this.localhost, config.proxyAdminPort);
+    this.#done = new Promise((resolve) => (this.#finish = resolve));
+  }
+
+  get localhost(): string {
+    return this.config.ipv6 ? '::1' : '127.0.0.1';
+  }
+
+  get state(): State {
+    return this.#machine.state;
+  }
+
+  /** True while some epoch is LIVE and no shutdown has begun. */
+  get serving(): boolean {
+    return isServing(this.#machine);
+  }
+
+  get admin(): AdminClient {
+    return this.#admin;
+  }
+
+  /** Start epoch 0; resolves with the agent's exit code once everything has stopped. */
+  run(): Promise<number> {
+    this.dispatch({ type: 'start' });
+    return this.#done;
+  }
+
+  requestReload(reason: string): void {
+    this.dispatch({ type: 'reloadRequested', reason });
+  }
+
+  requestShutdown(reason: string, fast = false): void {
+    this.dispatch({ type: 'shutdownRequested', reason, fast });
+  }
+
+  signalEnvoy(signal: NodeJS.Signals): void {
+    for (const { proc } of this.#epochs.values()) proc.signal(signal);
+  }
+
+  dispatch(event: Event): void {
+    const before = this.#machine.state;
+    const actions = step(this.#machine, event);
+    if (this.#machine.state !== before) {
+      this.log.info({ from: before, to: this.#machine.state, event: event.type }, 'state');
+      if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= Date.now();
+    }
+    for (const action of actions) this.#perform(action);
+  }
+
+  #perform(a: Action): void {
+    switch (a.type) {
+      case 'log':
+        this.log[a.level](a.fields ?? {}, a.msg);
+        return;
+      case 'spawn':
+        void this.#spawn(a.epoch, a.file);
+        return;
+      case 'prepareReload':
+        void this.#prepare(a.epoch);
+        return;
+      case 'discardFile':
+        rmSync(a.file, { force: true });
+        return;
+      case 'scheduleBackoff':
+        this.log.info({ ms: a.ms }, 'backing off before restarting envoy at epoch 0');
+        this.#timers.set('backoff', a.ms, () => this.dispatch({ type: 'backoffElapsed' }));
+        return;
+      case 'scheduleBudgetReset':
+        this.#timers.set(`budget-${a.epoch}`, this.supervision.budgetResetMs, () => this.dispatch({ type: 'budgetResetDue', epoch: a.epoch }));
+        return;
+      case 'scheduleLiveWait':
+        this.#timers.set('live-wait', this.supervision.liveWaitMs, () => this.dispatch({ type: 'liveWaitExpired' }));
+        return;
+      case 'drain':
+        this.#beginDrain();
+        return;
+      case 'signal':
+        for (const epoch of a.epochs) this.#signal(epoch, a.signal);
+        return;
+      case 'giveUp':
+        this.#giveUp(a.epoch, a.exit, a.failures);
+        return;
+      case 'exit':
+        this.#timers.clearAll();
+        this.#drainAbort.abort();
+        void this.#admin.close().finally(() => this.#finish(a.code));
+        return;
+    }
+  }
+
+  async #spawn(epoch: number, prepared?: string): Promise<void> {
+    let file = prepared;
+    if (file === undefined) {
+      try {
+        file = await this.#writeBootstrap(epoch);
+      } catch (e) {
+        this.log.error({ epoch, err: (e as Error).message }, 'cannot generate the bootstrap');
+        this.dispatch({ type: 'epochExited', epoch, exit: { code: null, signal: null, status: 1, spawnError: (e as Error).message } });
+        return;
+      }
+    }
+    const args = envoyArgs(this.config, epoch, file);
+    const proc = startEnvoy(this.config.binaryPath, args, epoch);
+    const running: RunningEpoch = { proc, file, liveAbort: new AbortController() };
+    this.#epochs.set(epoch, running);
+    this.stats.started(epoch);
+    this.log.info({ epoch, pid: proc.pid, args }, 'envoy started');
+    void waitUntilLive(this.#admin, epoch, running.liveAbort.signal).then((live) => {
+      if (live) this.dispatch({ type: 'epochLive', epoch });
+    });
+    const exit = await proc.exited;
+    running.liveAbort.abort();
+    this.#epochs.delete(epoch);
+    this.#timers.clear(`budget-${epoch}`);
+    if (file !== this.config.customConfigFile) rmSync(file, { force: true });
+    this.stats.exited(epoch, exit, proc.stderrTail.lines);
+    this.dispatch({ type: 'epochExited', epoch, exit });
+  }
+
+  async #writeBootstrap(epoch: number): Promise<string> {
+    if (this.config.customConfigFile) return this.config.customConfigFile;
+    const generated = await generateBootstrap(this.config);
+    for (const w of generated.warnings) this.log.warn(w);
+    return writeBootstrap(this.config.configPath, epoch, generated.json);
+  }
+
+  async #prepare(epoch: number): Promise<void> {
+    let file: string | undefined;
+    try {
+      file = await this.#writeBootstrap(epoch);
+      const verdict = await validateWithEnvoy(this.config.binaryPath, file);
+      if (!verdict.ok) throw new Error(verdict.reason);
+      this.dispatch({ type: 'reloadPrepared', epoch, file });
+    } catch (e) {
+      if (file && file !== this.config.customConfigFile && file === bootstrapPath(this.config.configPath, epoch) && !this.#epochs.has(epoch)) {
+        rmSync(file, { force: true });
+      }
+      this.stats.reloadRejected();
+      this.dispatch({ type: 'reloadRejected', epoch, reason: (e as Error).message });
+    }
+  }
+
+  #beginDrain(): void {
+    const started = Date.now();
+    const path = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
+    void this.#admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
+    this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
+    const drainDone = drainUntilDone({
+      admin: this.#admin,
+      drainMs: this.config.drainDurationMs,
+      exitOnZero: this.supervision.exitOnZeroActiveConnections,
+      minimumMs: this.supervision.minimumDrainMs,
+      ignoredPorts: [this.config.envoyStatusPort, this.config.envoyPrometheusPort],
+      log: this.log,
+      signal: this.#drainAbort.signal,
+    });
+    void drainDone.then(() => {
+      this.stats.drained(Date.now() - started);
+      this.dispatch({ type: 'drainElapsed' });
+    });
+  }
+
+  #signal(epoch: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+    const running = this.#epochs.get(epoch);
+    if (!running) return;
+    this.log.info({ epoch, pid: running.proc.pid, signal }, 'signalling envoy');
+    if (signal === 'SIGKILL') killTree(running.proc, this.log);
+    else running.proc.signal(signal);
+  }
+
+  #giveUp(epoch: number, exit: EnvoyExit, failures: number): void {
+    const tail = this.stats.lastStderr(epoch);
+    const message = writeTerminationMessage(this.supervision.terminationMessagePath, { epoch, exit, failures, stderr: tail });
+    this.log.error({ epoch, ...exit, failures, message }, 'envoy keeps failing; giving up so Kubernetes can restart the container');
+  }
+
+  /** Seconds since the shutdown began (for the drain benchmark and logs). */
+  get shutdownElapsedMs(): number {
+    return this.#shutdownStartedAt ? Date.now() - this.#shutdownStartedAt : 0;
+  }
+}

@@ -1,0 +1,214 @@
+import t from 'tap';
+import type { EnvoyExit } from '../../src/envoy/process.js';
+import { isServing, newMachine, step, type Action, type Machine } from '../../src/supervisor/machine.js';
+
+const limits = { restartBudget: 10, backoffMs: 200, backoffMaxMs: 5_000 };
+const crash: EnvoyExit = { code: 1, signal: null, status: 1 };
+const clean: EnvoyExit = { code: 0, signal: null, status: 0 };
+
+const kinds = (acts: Action[]): string[] => acts.filter((a) => a.type !== 'log').map((a) => a.type);
+const find = <T extends Action['type']>(acts: Action[], type: T): Extract<Action, { type: T }> | undefined =>
+  acts.find((a): a is Extract<Action, { type: T }> => a.type === type);
+
+function liveAt0(): Machine {
+  const m = newMachine(limits);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  return m;
+}
+
+t.test('starts envoy at epoch 0 and is serving once it is LIVE', async (t) => {
+  const m = newMachine(limits);
+  t.same(kinds(step(m, { type: 'start' })), ['spawn']);
+  t.equal(m.state, 'starting');
+  t.notOk(isServing(m));
+  t.same(kinds(step(m, { type: 'epochLive', epoch: 0 })), ['scheduleBudgetReset']);
+  t.equal(m.state, 'live');
+  t.ok(isServing(m));
+});
+
+t.test('restarts a crashed envoy at epoch 0 after a doubling back-off capped at the maximum', async (t) => {
+  const m = liveAt0();
+  const delays: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const acts = step(m, { type: 'epochExited', epoch: 0, exit: crash });
+    t.equal(m.state, 'backingOff');
+    t.notOk(isServing(m), 'readiness fails at once');
+    delays.push(find(acts, 'scheduleBackoff')!.ms);
+    const spawn = find(step(m, { type: 'backoffElapsed' }), 'spawn');
+    t.equal(spawn?.epoch, 0, 'always a cold start');
+  }
+  t.same(delays, [200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
+});
+
+t.test('gives up after the budget of consecutive failed starts, with exit 1', async (t) => {
+  const m = newMachine({ ...limits, restartBudget: 3 });
+  step(m, { type: 'start' });
+  step(m, { type: 'epochExited', epoch: 0, exit: crash });
+  step(m, { type: 'backoffElapsed' });
+  step(m, { type: 'epochExited', epoch: 0, exit: crash });
+  step(m, { type: 'backoffElapsed' });
+  const acts = step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } });
+  t.same(kinds(acts), ['giveUp', 'exit']);
+  t.equal(find(acts, 'exit')?.code, 1);
+  t.equal(find(acts, 'giveUp')?.failures, 3);
+  t.equal(m.state, 'stopped');
+});
+
+t.test('an exit 0 that nobody asked for is a crash too', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'epochExited', epoch: 0, exit: clean });
+  t.equal(m.state, 'backingOff');
+  t.equal(m.failures, 1);
+});
+
+t.test('an epoch that stays LIVE resets the budget', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'epochExited', epoch: 0, exit: crash });
+  step(m, { type: 'backoffElapsed' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  t.equal(m.failures, 1);
+  step(m, { type: 'budgetResetDue', epoch: 0 });
+  t.equal(m.failures, 0);
+});
+
+t.test('hot-restarts to epoch n+1 only after the new bootstrap is prepared', async (t) => {
+  const m = liveAt0();
+  t.same(find(step(m, { type: 'reloadRequested', reason: 'SIGHUP' }), 'prepareReload'), { type: 'prepareReload', epoch: 1 });
+  t.equal(m.state, 'live', 'still serving while validating');
+  const acts = step(m, { type: 'reloadPrepared', epoch: 1, file: '/x/envoy-rev1.json' });
+  t.same(find(acts, 'spawn'), { type: 'spawn', epoch: 1, file: '/x/envoy-rev1.json' });
+  t.equal(m.state, 'hotRestarting');
+  t.ok(isServing(m), 'the parent serves during the hot restart');
+  step(m, { type: 'epochLive', epoch: 1 });
+  t.equal(m.state, 'live');
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: clean })), [], 'the parent leaving is normal');
+  t.equal(m.state, 'live');
+  t.equal(m.failures, 0);
+});
+
+t.test('coalesces reload requests that arrive while one is prepared or running', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'b' })), []);
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'c' })), []);
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'd' })), [], 'queued during the hot restart');
+  const acts = step(m, { type: 'epochLive', epoch: 1 });
+  t.same(find(acts, 'prepareReload'), { type: 'prepareReload', epoch: 2 }, 'one reload for b, c and d');
+  t.notOk(m.reloadPending);
+});
+
+t.test('keeps the parent serving when the hot-restart child dies before LIVE, and restarts cold next time', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'certs' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  const acts = step(m, { type: 'epochExited', epoch: 1, exit: crash });
+  t.same(kinds(acts), [], 'no signal to the parent, no back-off');
+  t.equal(m.state, 'live');
+  t.ok(isServing(m));
+  t.ok(m.coldNext);
+  t.same(find(step(m, { type: 'reloadRequested', reason: 'certs again' }), 'prepareReload'), { type: 'prepareReload', epoch: 0 });
+  const cold = step(m, { type: 'reloadPrepared', epoch: 0, file: 'f0' });
+  t.same(find(cold, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.equal(m.state, 'coldRestarting');
+  t.notOk(isServing(m));
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: clean }), 'spawn'), { type: 'spawn', epoch: 0, file: 'f0' });
+  t.equal(m.state, 'starting');
+  t.notOk(m.coldNext);
+});
+
+t.test('a rejected bootstrap keeps the running epoch; a change that arrived meanwhile is tried', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  step(m, { type: 'reloadRequested', reason: 'b' });
+  const acts = step(m, { type: 'reloadRejected', epoch: 1, reason: 'validate failed' });
+  t.equal(m.state, 'live');
+  t.same(find(acts, 'prepareReload'), { type: 'prepareReload', epoch: 1 });
+  t.same(kinds(step(m, { type: 'reloadRejected', epoch: 1, reason: 'again' })), []);
+});
+
+t.test('a reload before LIVE waits, and restarts cold when envoy is not LIVE within the cap', async (t) => {
+  const m = newMachine(limits);
+  step(m, { type: 'start' });
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'x' })), ['scheduleLiveWait']);
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'y' })), [], 'one timer');
+  t.same(find(step(m, { type: 'liveWaitExpired' }), 'prepareReload'), { type: 'prepareReload', epoch: 0 });
+  step(m, { type: 'reloadPrepared', epoch: 0, file: 'f0' });
+  t.equal(m.state, 'coldRestarting');
+});
+
+t.test('a reload before LIVE runs once envoy becomes LIVE', async (t) => {
+  const m = newMachine(limits);
+  step(m, { type: 'start' });
+  step(m, { type: 'reloadRequested', reason: 'x' });
+  t.same(find(step(m, { type: 'epochLive', epoch: 0 }), 'prepareReload'), { type: 'prepareReload', epoch: 1 });
+  t.same(kinds(step(m, { type: 'liveWaitExpired' })), [], 'the cap no longer matters');
+});
+
+t.test('drains on shutdown, then terminates, then kills at the deadline', async (t) => {
+  const m = liveAt0();
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['drain']);
+  t.equal(m.state, 'draining');
+  t.notOk(isServing(m), 'readiness turns 503 at once');
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'late cert' })), [], 'changes during a drain are ignored');
+  t.same(find(step(m, { type: 'drainElapsed' }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.equal(m.state, 'stopping');
+  t.same(find(step(m, { type: 'killDeadline' }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGKILL' });
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'exit'), { type: 'exit', code: 0 });
+  t.equal(m.state, 'stopped');
+});
+
+t.test('a second shutdown request skips the rest of the drain', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+  t.same(find(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), []);
+  t.same(kinds(step(m, { type: 'drainElapsed' })), []);
+});
+
+t.test('shutdown drains every epoch during a hot restart and exits when all are gone', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+  t.same(find(step(m, { type: 'drainElapsed' }), 'signal')?.epochs, [0, 1]);
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 1, exit: clean })), []);
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: clean })), ['exit']);
+});
+
+t.test('shutdown during back-off or before start exits 0 at once', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'epochExited', epoch: 0, exit: crash });
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['exit']);
+  t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'no restart after shutdown');
+  const idle = newMachine(limits);
+  t.same(find(step(idle, { type: 'shutdownRequested', reason: 'x', fast: false }), 'exit'), { type: 'exit', code: 0 });
+});
+
+t.test('a fast shutdown (SIGQUIT) terminates without waiting for the drain', async (t) => {
+  const m = liveAt0();
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGQUIT', fast: true })), ['drain', 'signal']);
+  t.equal(m.state, 'stopping');
+});
+
+t.test('a LIVE child crashing while its parent drains is a crash: the parent is stopped too', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  const acts = step(m, { type: 'epochExited', epoch: 1, exit: crash });
+  t.same(find(acts, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGKILL' });
+  t.equal(m.state, 'backingOff');
+});
+
+t.test('events for unknown epochs or the wrong state change nothing', async (t) => {
+  const m = liveAt0();
+  t.same(step(m, { type: 'epochLive', epoch: 7 }), []);
+  t.same(step(m, { type: 'backoffElapsed' }), []);
+  t.same(step(m, { type: 'drainElapsed' }), []);
+  t.same(step(m, { type: 'killDeadline' }), []);
+  t.same(step(m, { type: 'start' }), []);
+  t.same(step(m, { type: 'liveWaitExpired' }), []);
+  t.equal(m.state, 'live');
+});
