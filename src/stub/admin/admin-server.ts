@@ -1,0 +1,111 @@
+// The admin HTTP listener: exact path routing, POST enforcement, Envoy's default headers,
+// its own connection stats, and the ENVOY_STUB_HANG_ADMIN fault (accept, never answer).
+
+import http from 'node:http';
+import net from 'node:net';
+import { formatAddress, type SocketAddress } from '../config/addresses.js';
+import type { EventLog } from '../faults/event-log.js';
+import { TEXT, type AdminContext } from './admin-context.js';
+import { ENDPOINTS, helpText } from './endpoints.js';
+
+export class AdminServer {
+  private readonly server: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private closing = false;
+  bound: SocketAddress | undefined;
+
+  constructor(
+    private readonly ctx: AdminContext,
+    private readonly events: EventLog,
+    private readonly hang: boolean,
+  ) {
+    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    this.server.keepAliveTimeout = 0;
+    this.server.on('connection', (s: net.Socket) => this.track(s));
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    this.ctx.stats.add('listener.admin.downstream_cx_active', 1);
+    this.ctx.stats.add('http.admin.downstream_cx_active', 1);
+    this.ctx.stats.inc('listener.admin.downstream_cx_total');
+    this.ctx.stats.inc('http.admin.downstream_cx_total');
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.ctx.stats.add('listener.admin.downstream_cx_active', -1);
+      this.ctx.stats.add('http.admin.downstream_cx_active', -1);
+    });
+  }
+
+  async listen(address: SocketAddress): Promise<SocketAddress> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: address.address, port: address.port, ipv6Only: net.isIPv6(address.address) }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = this.server.address() as net.AddressInfo;
+    this.bound = { address: a.address, port: a.port };
+    return this.bound;
+  }
+
+  get addressText(): string {
+    return this.bound ? formatAddress(this.bound) : '';
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const params = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+    const method = req.method ?? 'GET';
+    this.events.write('admin', { method, path: url });
+    if (this.hang) return; // ENVOY_STUB_HANG_ADMIN: the request is read and never answered
+    req.resume();
+    this.ctx.stats.inc('http.admin.downstream_rq_total');
+    const endpoint = ENDPOINTS.find((e) => e.path === path);
+    let status: number;
+    let body: string;
+    let contentType = TEXT;
+    let after: (() => void) | undefined;
+    if (!endpoint) {
+      status = 404;
+      body = helpText('invalid path. admin commands are:\n');
+    } else if (endpoint.mutatesState && method !== 'POST') {
+      this.ctx.log.error('admin', 'source/server/admin/admin.cc:322', `admin path "${path}" mutates state, method=${method} rather than POST`);
+      status = 405;
+      body = `Method ${method} not allowed, POST required.`;
+    } else {
+      const r = endpoint.handle(this.ctx, params);
+      status = r.status;
+      body = r.body;
+      contentType = r.contentType ?? TEXT;
+      after = r.after;
+    }
+    this.ctx.stats.inc(`http.admin.downstream_rq_${Math.floor(status / 100)}xx`);
+    res.writeHead(status, {
+      'content-type': contentType,
+      'cache-control': 'no-cache, max-age=0',
+      'x-content-type-options': 'nosniff',
+      server: 'envoy',
+      'content-length': Buffer.byteLength(body),
+      ...(this.closing ? { connection: 'close' } : {}),
+    });
+    res.end(body, after);
+  }
+
+  /** Stops accepting (child startup): idle connections close, busy ones after their response. */
+  close(): void {
+    this.closing = true;
+    if (this.server.listening) this.server.close();
+    this.server.closeIdleConnections();
+  }
+
+  /** Shutdown: every admin connection goes at once. */
+  destroy(): void {
+    this.close();
+    for (const s of this.sockets) s.destroy();
+  }
+}

@@ -1,0 +1,2 @@
+/** A bootstrap Envoy would refuse; the message is worded like Envoy's. */
+export class ConfigError extends Error {}
