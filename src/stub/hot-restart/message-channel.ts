@@ -10,7 +10,7 @@ export class MessageChannel<Out, In> extends EventEmitter<{
 }> {
   private nextId = 1;
   private buffer = '';
-  private readonly waiting = new Map<number, (body: In, handle: unknown) => void>();
+  private readonly waiting = new Map<number, { resolve: (body: In, handle: unknown) => void; reject: (e: Error) => void }>();
   private closed = false;
 
   constructor(private readonly raw: RawChannel) {
@@ -20,6 +20,8 @@ export class MessageChannel<Out, In> extends EventEmitter<{
     raw.socket.on('error', () => raw.socket.destroy());
     raw.socket.on('close', () => {
       this.closed = true;
+      for (const w of this.waiting.values()) w.reject(new Error('hot restart channel closed'));
+      this.waiting.clear();
       this.emit('close');
     });
   }
@@ -39,7 +41,7 @@ export class MessageChannel<Out, In> extends EventEmitter<{
       const waiter = env.replyTo !== undefined ? this.waiting.get(env.replyTo) : undefined;
       if (waiter) {
         this.waiting.delete(env.replyTo!);
-        waiter(env.body, handle);
+        waiter.resolve(env.body, handle);
       } else {
         this.emit('message', env.body, env.id, handle);
       }
@@ -58,10 +60,7 @@ export class MessageChannel<Out, In> extends EventEmitter<{
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('hot restart channel closed'));
       const id = this.send(body);
-      this.waiting.set(id, (reply, handle) => resolve({ body: reply, handle }));
-      this.once('close', () => {
-        if (this.waiting.delete(id)) reject(new Error('hot restart channel closed'));
-      });
+      this.waiting.set(id, { resolve: (reply, handle) => resolve({ body: reply, handle }), reject });
     });
   }
 
