@@ -1,5 +1,8 @@
+// First import, evaluated before every other module: track children, listen for every signal.
+import '../init/early.js';
 import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
-import { rootLogger } from '../log/logger.js';
+import { guardSignals, installReaper, type InstalledReaper } from '../init/index.js';
+import { logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { proxyCommand } from './commands/proxy.js';
@@ -39,7 +42,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
+/** PID 1 duties (or child subreaper when not PID 1). Without them the agent still runs, zombies pile up. */
+function startReaper(): InstalledReaper | undefined {
+  const log = logger('reaper');
+  guardSignals({ held: (signal) => log.info({ signal }, 'signal held until a command routes it') });
+  try {
+    return installReaper({ log });
+  } catch (e) {
+    log.warn({ err: e }, 'cannot reap orphans: zombies will accumulate');
+    return undefined;
+  }
+}
+
 process.setSourceMapsEnabled(true);
+const reaper = startReaper();
 let exitCode: number;
 try {
   exitCode = await main(process.argv.slice(2));
@@ -49,4 +65,6 @@ try {
   process.stderr.write(`${d.line}\n`);
   exitCode = d.exitCode;
 }
+// Exiting as PID 1 makes the kernel SIGKILL the namespace: TERM, grace, KILL and reap first.
+await reaper?.finalSweep(2_000);
 process.exit(exitCode);

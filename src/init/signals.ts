@@ -1,18 +1,75 @@
 // As PID 1 the kernel drops every signal that has no JS listener — SIGTERM included — and SIGUSR1
 // without a listener opens Node's inspector. So every signal we care about gets a listener here, and
 // is turned into one named event for whoever runs the show.
+//
+// Two layers: guardSignals() (called first thing by main) listens for good, so no signal is ever
+// dropped and the inspector never opens; while nobody routes, signals are held. routeSignals() hands
+// them to a command, replaying what was held first (a SIGTERM during start-up still shuts down).
+// Without the guard (unit tests), routeSignals listens only while routed, as before.
 
 export type AgentSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2' | 'SIGQUIT';
 export const agentSignals: readonly AgentSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'];
 
-/** Install one listener per signal; returns a function that removes them. */
-export function routeSignals(onSignal: (signal: AgentSignal) => void): () => void {
-  const listeners = agentSignals.map((signal) => {
-    const listener = (): void => onSignal(signal);
+type Route = (signal: AgentSignal) => void;
+
+const routes: Route[] = [];
+const held: AgentSignal[] = [];
+let guarded = false;
+let onHeld: ((signal: AgentSignal) => void) | undefined;
+const listeners = new Map<AgentSignal, () => void>();
+
+function dispatch(signal: AgentSignal): void {
+  const route = routes.at(-1);
+  if (route) return route(signal);
+  if (!held.includes(signal)) held.push(signal); // like the kernel: a pending signal does not queue twice
+  onHeld?.(signal);
+}
+
+function listen(): void {
+  if (listeners.size > 0) return;
+  for (const signal of agentSignals) {
+    const listener = (): void => dispatch(signal);
     process.on(signal, listener);
-    return [signal, listener] as const;
-  });
+    listeners.set(signal, listener);
+  }
+}
+
+function unlistenUnlessNeeded(): void {
+  if (guarded || routes.length > 0) return;
+  for (const [signal, listener] of listeners) process.off(signal, listener);
+  listeners.clear();
+}
+
+/**
+ * Listen for every agent signal from now on, holding those nobody routes yet. Idempotent.
+ * `held` is told about each held signal (for a log line).
+ */
+export function guardSignals(options: { held?: (signal: AgentSignal) => void } = {}): void {
+  onHeld = options.held ?? onHeld;
+  guarded = true;
+  listen();
+}
+
+/** Signals received while nobody routed them, oldest first. */
+export function heldSignals(): readonly AgentSignal[] {
+  return [...held];
+}
+
+/** Route every agent signal to `onSignal` (held ones first); returns a function that unroutes. */
+export function routeSignals(onSignal: (signal: AgentSignal) => void): () => void {
+  const route: Route = (signal) => onSignal(signal);
+  routes.push(route);
+  listen();
+  // Replay after the caller has finished wiring up (runProxy routes, then starts the supervisor).
+  if (held.length > 0) {
+    setImmediate(() => {
+      if (routes.at(-1) !== route) return; // unrouted meanwhile: keep holding
+      for (const signal of held.splice(0)) onSignal(signal);
+    });
+  }
   return () => {
-    for (const [signal, listener] of listeners) process.off(signal, listener);
+    const i = routes.lastIndexOf(route);
+    if (i >= 0) routes.splice(i, 1);
+    unlistenUnlessNeeded();
   };
 }
