@@ -44,11 +44,16 @@ export async function readiness(supervisor: Supervisor): Promise<{ ready: boolea
   const state = supervisor.state;
   if (state === 'draining' || state === 'stopping' || state === 'stopped') return { ready: false, reason: 'draining' };
   if (!supervisor.serving) return { ready: false, reason: state === 'backingOff' || state === 'idle' ? 'envoy not running' : `envoy not ready (${state})` };
+  // During a hot restart the admin port belongs to the initializing child (or to nobody for a moment),
+  // while the LIVE parent keeps serving: the lifecycle's word is the one that counts.
+  if (state === 'hotRestarting') return { ready: true, reason: '' };
   try {
     const res = await supervisor.admin.get('/ready', 1_000);
     if (res.status === 200) return { ready: true, reason: '' };
     return { ready: false, reason: `server is not live, current state is: ${res.body.trim() || res.status}` };
   } catch (e) {
+    // A LIVE epoch keeps serving while its admin port is handed over (or lost to a failed child).
+    if (supervisor.adminMayBeMissing) return { ready: true, reason: '' };
     return { ready: false, reason: `envoy admin unreachable: ${(e as Error).message}` };
   }
 }

@@ -62,6 +62,15 @@ export class Supervisor {
     return isServing(this.#machine);
   }
 
+  /**
+   * Envoy's admin port may legitimately refuse connections while a LIVE epoch still serves traffic:
+   * during a hot restart the parent hands its admin port to the child, and a child that dies before
+   * LIVE leaves the parent without one until the next (cold) restart.
+   */
+  get adminMayBeMissing(): boolean {
+    return this.#machine.state === 'hotRestarting' || (this.#machine.state === 'live' && this.#machine.coldNext);
+  }
+
   get admin(): AdminClient {
     return this.#admin;
   }
@@ -151,7 +160,7 @@ export class Supervisor {
     const running: RunningEpoch = { proc, file, liveAbort: new AbortController() };
     this.#epochs.set(epoch, running);
     this.stats.started(epoch);
-    this.log.info({ epoch, pid: proc.pid, args }, 'envoy started');
+    this.log.info({ epoch, envoyPid: proc.pid, args }, 'envoy started');
     void waitUntilLive(this.#admin, epoch, running.liveAbort.signal).then((live) => {
       if (live) this.dispatch({ type: 'epochLive', epoch });
     });
@@ -159,7 +168,8 @@ export class Supervisor {
     running.liveAbort.abort();
     this.#epochs.delete(epoch);
     this.#timers.clear(`budget-${epoch}`);
-    if (file !== this.config.customConfigFile) rmSync(file, { force: true });
+    // A cold restart prepares epoch 0's file under the same name while the old epoch 0 still runs.
+    if (file !== this.config.customConfigFile && file !== this.#machine.coldFile) rmSync(file, { force: true });
     this.stats.exited(epoch, exit, proc.stderrTail.lines);
     this.dispatch({ type: 'epochExited', epoch, exit });
   }
@@ -210,7 +220,7 @@ export class Supervisor {
   #signal(epoch: number, signal: 'SIGTERM' | 'SIGKILL'): void {
     const running = this.#epochs.get(epoch);
     if (!running) return;
-    this.log.info({ epoch, pid: running.proc.pid, signal }, 'signalling envoy');
+    this.log.info({ epoch, envoyPid: running.proc.pid, signal }, 'signalling envoy');
     if (signal === 'SIGKILL') killTree(running.proc, this.log);
     else running.proc.signal(signal);
   }
