@@ -12,6 +12,8 @@ export function exitProcess(events: EventLog, code: number, reason: string): nev
 export function dieBySignal(events: EventLog, signal: NodeJS.Signals, reason: string): void {
   events.write('exit', { signal, reason });
   process.removeAllListeners(signal);
+  // abort(3) always ends the process, even when some library keeps a JS SIGABRT listener.
+  if (signal === 'SIGABRT') process.abort();
   process.kill(process.pid, signal);
   // Some signals are not fatal by default (or could be blocked); never carry on regardless.
   setTimeout(() => process.exit(128 + 6), 1000).unref();
