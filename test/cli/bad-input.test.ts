@@ -1,5 +1,5 @@
 import t from 'tap';
-import { runAgent, seedPodEnv } from '../helpers/agent.js';
+import { runAgent, seedPodEnv, stubBin } from '../helpers/agent.js';
 
 // Each bad input: exit 2, exactly one line on stderr that names the flag and the value, no stack trace.
 const cases: { name: string; args: string[]; env?: Record<string, string>; expect: RegExp }[] = [
@@ -31,6 +31,8 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; expec
   { name: 'a missing template', args: ['bootstrap', '--templateFile', '/nonexistent.json'], expect: /cannot read \/nonexistent\.json: ENOENT/ },
   { name: 'an unknown command', args: ['proxi'], expect: /unknown command "proxi" \(did you mean proxy\?\)/ },
   { name: 'two roles', args: ['bootstrap', 'sidecar', 'router'], expect: /unexpected argument "router"/ },
+  { name: 'a restart budget that is not a number', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET: 'ten' }, expect: /"ten" for ENVOY_RESTART_BUDGET: expected a whole number/ },
+  { name: 'a back-off that is not a duration', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BACKOFF: '200' }, expect: /"200" for ENVOY_RESTART_BACKOFF: expected a Go duration/ },
   { name: 'a base id envoy cannot scale', args: ['bootstrap', '--baseId', '500000000'], expect: /"500000000" for --baseId/ },
 ];
 

@@ -1,0 +1,53 @@
+// SIGTERM → exit, minus drainDuration: what the agent adds to a shutdown beyond the drain it was told to
+// keep. Baseline in the same run: a bare node process that waits the same drain on SIGTERM and exits.
+import { spawn } from 'node:child_process';
+import { get, median, startAgent, until } from './lib.mjs';
+
+const drainMs = 1000;
+const rounds = 5;
+
+async function agentOverhead() {
+  const agent = await startAgent({ drain: '1s', parentShutdown: '3s' });
+  try {
+    await until(async () => (await get(agent.ports.status, '/healthz/ready')) === 200);
+    const t0 = performance.now();
+    agent.proc.kill('SIGTERM');
+    await agent.exited;
+    return performance.now() - t0 - drainMs;
+  } finally {
+    await agent.cleanup();
+  }
+}
+
+async function baselineOverhead() {
+  const script = `process.on('SIGTERM', () => setTimeout(() => process.exit(0), ${drainMs})); setInterval(() => {}, 1e6); process.send('up');`;
+  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  await new Promise((resolve) => proc.once('message', resolve));
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const t0 = performance.now();
+  proc.kill('SIGTERM');
+  await exited;
+  return performance.now() - t0 - drainMs;
+}
+
+export default async function run() {
+  const agent = [];
+  const base = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push(await baselineOverhead());
+    agent.push(await agentOverhead());
+  }
+  const a = median(agent);
+  const b = median(base);
+  return [{
+    name: 'SIGTERM → exit minus drainDuration',
+    value: Number(a.toFixed(1)),
+    unit: 'ms',
+    baseline: Number(b.toFixed(1)),
+    baselineName: 'bare node process draining the same time',
+    ratio: Number((Math.max(a, 0.1) / Math.max(b, 0.1)).toFixed(2)),
+    target: '≤ 100 ms',
+    met: a <= 100,
+    samples: agent.map((v) => Number(v.toFixed(1))),
+  }];
+}
