@@ -1,9 +1,9 @@
 // The admin API: Envoy's paths, bodies, status codes, headers and method rules.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { bootstrap, request, startStub, stat, uniqueBaseId, writeBootstrap } from '../fixtures/stub/harness.js';
 
-async function liveStub(t: Parameters<Parameters<typeof t.test>[1]>[0], args: string[] = []) {
+async function liveStub(t: Test, args: string[] = []) {
   const dir = t.testdir();
   const path = writeBootstrap(dir, bootstrap({ extra: { dynamic_resources: { lds_config: { ads: {} }, cds_config: { ads: {} }, ads_config: { api_type: 'GRPC', grpc_services: [] } } } }));
   const stub = startStub(t, dir, { args: ['-c', path, '--base-id', String(uniqueBaseId()), ...args] });

@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../fixtures/stub/harness.js';
 
-type T = Parameters<Parameters<typeof t.test>[1]>[0];
+type T = Test;
 
 function start(t: T, dir: string, env: Record<string, string>, extra: string[] = []) {
   const config = existsSync(join(dir, 'envoy.json')) ? join(dir, 'envoy.json') : writeBootstrap(dir, bootstrap());

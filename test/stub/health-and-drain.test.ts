@@ -2,7 +2,7 @@
 // without ever making it exit.
 
 import http from 'node:http';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { bootstrap, events, listenerUrl, request, startStub, stat, waitFor, writeBootstrap, type Reply } from '../fixtures/stub/harness.js';
 
 function keepAliveGet(agent: http.Agent, url: string): Promise<Reply> {
@@ -15,7 +15,7 @@ function keepAliveGet(agent: http.Agent, url: string): Promise<Reply> {
   });
 }
 
-async function start(t: Parameters<Parameters<typeof t.test>[1]>[0], args: string[], spec = {}) {
+async function start(t: Test, args: string[], spec = {}) {
   const dir = t.testdir();
   const stub = startStub(t, dir, { args: ['-c', writeBootstrap(dir, bootstrap(spec)), '--disable-hot-restart', ...args] });
   const admin = await stub.admin();

@@ -4,12 +4,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   bootstrap, events, freePort, request, startStub, stat, uniqueBaseId, waitFor, writeBootstrap, type StubProcess,
 } from '../fixtures/stub/harness.js';
 
-type T = Parameters<Parameters<typeof t.test>[1]>[0];
+type T = Test;
 
 function epoch(t: T, dir: string, baseId: number, n: number, extra: string[] = [], env: Record<string, string> = {}, config = 'envoy.json'): StubProcess {
   return startStub(t, dir, {

@@ -2,10 +2,10 @@
 
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../fixtures/stub/harness.js';
 
-async function start(t: Parameters<Parameters<typeof t.test>[1]>[0], args: string[] = []) {
+async function start(t: Test, args: string[] = []) {
   const dir = t.testdir();
   const stub = startStub(t, dir, { args: ['-c', writeBootstrap(dir, bootstrap()), '--disable-hot-restart', ...args] });
   const admin = await stub.admin();
