@@ -4,18 +4,8 @@ import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
 import { guardSignals, installReaper, type InstalledReaper } from '../init/index.js';
 import { logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
-import { bootstrapCommand } from './commands/bootstrap.js';
-import { proxyCommand } from './commands/proxy.js';
-import { versionCommand } from './commands/version.js';
+import { commands } from './commands/index.js';
 import { closest } from './did-you-mean.js';
-
-type Command = (argv: readonly string[]) => number | Promise<number>;
-
-const commands: Record<string, { run: Command; summary: string }> = {
-  proxy: { run: proxyCommand, summary: 'generate the envoy bootstrap, start envoy and supervise it' },
-  bootstrap: { run: bootstrapCommand, summary: 'print the envoy bootstrap the proxy command would write' },
-  version: { run: versionCommand, summary: 'print the version' },
-};
 
 const usage = `pilot-agent ${agentVersion}: the istio-proxy container entrypoint; bootstraps and supervises envoy.
 
@@ -23,7 +13,7 @@ Usage:
   pilot-agent <command> [flags]
 
 Commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`).join('\n')}
 
 Run "pilot-agent <command> --help" for a command's flags.
 `;

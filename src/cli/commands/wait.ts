@@ -1,0 +1,6 @@
+import { AgentError, ErrorCodes } from '../../errors/index.js';
+
+// Placeholder until its issue lands; the owning module replaces this file.
+export function waitCommand(_argv: readonly string[]): number {
+  throw new AgentError(ErrorCodes.USAGE, '"wait" is not implemented yet');
+}
