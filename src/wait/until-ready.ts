@@ -1,0 +1,61 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Agent } from 'undici';
+import { exchange, ExchangeError, loopbackDispatcher } from './http-exchange.js';
+
+// Istio's `pilot-agent wait` loop: GET the URL until it answers 200, bounded by an overall timeout.
+// Differences on purpose: the first attempt is made at once (Istio waits one period first), so a
+// proxy that is already ready — an app container restarting under `wait --` — costs no delay; and
+// there is always at least one attempt, so the timeout line always has a last error to show.
+
+export interface WaitOptions {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly periodMs: number;
+  readonly requestTimeoutMs: number;
+  /** Stops the loop early (a signal arrived); the result then says `cancelled`. */
+  readonly cancel?: AbortSignal;
+  /** Told about each failed attempt (for a debug log line). */
+  readonly onNotReady?: (reason: string) => void;
+}
+
+export type WaitResult =
+  | { readonly outcome: 'ready'; readonly attempts: number }
+  | { readonly outcome: 'timeout' | 'cancelled'; readonly attempts: number; readonly lastError: string };
+
+export async function waitUntilReady(opts: WaitOptions): Promise<WaitResult> {
+  const deadline = performance.now() + opts.timeoutMs;
+  const dispatcher = loopbackDispatcher();
+  let attempts = 0;
+  let lastError = 'no attempt made';
+  try {
+    for (;;) {
+      if (opts.cancel?.aborted) return { outcome: 'cancelled', attempts, lastError };
+      attempts++;
+      // The last attempt may not run past the overall deadline.
+      const timeoutMs = Math.max(1, Math.min(opts.requestTimeoutMs, deadline - performance.now()));
+      const reason = await attempt(opts.url, timeoutMs, dispatcher);
+      if (reason === undefined) return { outcome: 'ready', attempts };
+      lastError = reason;
+      opts.onNotReady?.(reason);
+      const pause = Math.min(opts.periodMs, deadline - performance.now());
+      if (pause <= 0) return { outcome: 'timeout', attempts, lastError };
+      await sleep(pause, undefined, { signal: opts.cancel }).catch(() => undefined);
+    }
+  } finally {
+    await dispatcher.destroy();
+  }
+}
+
+/** One readiness check: undefined when ready, else why not ("503: draining", "connection refused"). */
+export async function attempt(url: string, timeoutMs: number, dispatcher: Agent): Promise<string | undefined> {
+  try {
+    const res = await exchange({ method: 'GET', url, timeoutMs, dispatcher });
+    if (res.status === 200) return undefined;
+    const firstLine = res.body.trim().split('\n')[0]!.slice(0, 200);
+    return firstLine ? `${res.status}: ${firstLine}` : `HTTP status code ${res.status}`;
+  } catch (e) {
+    if (e instanceof ExchangeError) return e.reason;
+    throw e;
+  }
+}
