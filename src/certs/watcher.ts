@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { CertFiles } from '../config/proxy-config.js';
+import { metrics } from '../metrics/registry.js';
+import { Debouncer } from './debounce.js';
+import { ExpiryWatch } from './expiry.js';
+import { PathWatcher } from './file-watch.js';
+import { certRoles, hashCertMaterial, readCertMaterial } from './material.js';
+import type { CertWatchSettings } from './settings.js';
+import { validateCertMaterial } from './validate.js';
+
+type Trigger = 'initial' | 'event' | 'rehash';
+
+export interface CertWatcherOptions {
+  readonly files: CertFiles;
+  readonly settings: CertWatchSettings;
+  readonly log: Logger;
+  /** A new, valid set of files is on disk: hot-restart envoy onto it. */
+  readonly onValidChange: (reason: string) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Watches the certificate chain, key and root files and asks for a reload when their contents change
+ * to something envoy can use. Events are debounced, then the set is hashed; a valid new hash becomes
+ * the one envoy runs with, an invalid one is reported and otherwise ignored, so the running epoch keeps
+ * serving and the next change is judged afresh. Restoring the files envoy already runs with is
+ * "unchanged", not a reload.
+ */
+export class CertWatcher {
+  /** Hash of the valid files the running envoy was started with (undefined: it has none). */
+  #applied: string | undefined;
+  /** The last rejected set, so a periodic re-hash does not repeat the same complaint. */
+  #rejected: { hash: string; reason: string } | undefined;
+  readonly #paths: PathWatcher;
+  readonly #debounce: Debouncer;
+  readonly #expiry: ExpiryWatch;
+  #rehash: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #queued: Trigger | undefined;
+  #stopped = false;
+
+  constructor(readonly options: CertWatcherOptions) {
+    const { files, settings, log } = options;
+    this.#paths = new PathWatcher(certRoles.map((r) => files[r]), (event, path) => this.#onEvent(event, path), log);
+    this.#debounce = new Debouncer(settings.debounceMs, Math.max(settings.debounceMs * 10, 1_000), () => this.#trigger('event'));
+    this.#expiry = new ExpiryWatch(settings.expiryWarningMs, log, options.now);
+  }
+
+  /** Watch first, then read what envoy starts with, so a change during that read is not lost. */
+  async start(): Promise<void> {
+    await this.#paths.start();
+    this.#trigger('initial');
+    await this.#running;
+    const every = this.options.settings.rehashIntervalMs;
+    if (every > 0 && !this.#stopped) this.#rehash = setInterval(() => this.#trigger('rehash'), every);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#debounce.cancel();
+    clearInterval(this.#rehash);
+    await this.#paths.close();
+    await this.#running;
+  }
+
+  #onEvent(event: string, path: string): void {
+    this.options.log.debug({ event, path }, 'certificate file event');
+    this.#debounce.poke();
+  }
+
+  /** One check at a time; triggers arriving meanwhile collapse into one more check (an event wins). */
+  #trigger(kind: Trigger): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#queued = this.#queued === 'event' ? 'event' : kind;
+      return;
+    }
+    this.#running = this.#check(kind)
+      .catch((e: Error) => this.options.log.error({ err: e.message }, 'certificate check failed'))
+      .finally(() => {
+        this.#running = undefined;
+        const next = this.#queued;
+        this.#queued = undefined;
+        if (next) this.#trigger(next);
+      });
+  }
+
+  async #check(kind: Trigger): Promise<void> {
+    const { log, files } = this.options;
+    if (kind === 'rehash') this.#paths.refresh();
+    const material = await readCertMaterial(files);
+    if (this.#stopped) return;
+    const hash = hashCertMaterial(material);
+    if (hash === this.#applied) {
+      this.#rejected = undefined;
+      if (kind === 'event') {
+        metrics.certReloads.inc({ result: 'unchanged' });
+        log.info({ hash }, 'certificate files touched but their contents are the ones envoy runs with; nothing to do');
+      }
+      this.#expiry.check();
+      return;
+    }
+    const verdict = validateCertMaterial(material, (this.options.now ?? Date.now)());
+    if (!verdict.ok) {
+      const repeated = this.#rejected?.hash === hash && this.#rejected.reason === verdict.reason;
+      this.#rejected = { hash, reason: verdict.reason };
+      if (repeated && kind === 'rehash') return;
+      if (repeated) {
+        metrics.certReloads.inc({ result: 'unchanged' });
+        log.info({ hash }, 'certificate files touched; still the rejected contents');
+      } else if (kind === 'initial' && verdict.absent) {
+        log.info({ files }, 'certificate files not present; envoy starts without them and restarts once they appear and are valid');
+      } else {
+        metrics.certReloads.inc({ result: 'invalid' });
+        const msg = kind === 'initial' ? 'certificate files at start are invalid; envoy starts anyway and restarts once they are valid' : 'certificate change rejected; the running envoy keeps serving';
+        log.warn({ reason: verdict.reason, hash }, msg);
+      }
+      return;
+    }
+    this.#rejected = undefined;
+    this.#applied = hash;
+    this.#expiry.track(verdict.expiries);
+    if (kind === 'initial') {
+      log.info({ hash, leaf: verdict.leaf }, 'certificates loaded');
+      return;
+    }
+    metrics.certReloads.inc({ result: 'applied' });
+    log.info({ hash, leaf: verdict.leaf, trigger: kind }, 'certificates changed; hot-restarting envoy');
+    this.options.onValidChange('certificates changed');
+  }
+}
