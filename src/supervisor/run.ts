@@ -1,26 +1,35 @@
 import type { Logger } from 'pino';
 import { generateBootstrap } from '../bootstrap/generate.js';
+import { readCertWatchSettings } from '../certs/settings.js';
+import { waitForCertFiles } from '../certs/wait.js';
+import { CertWatcher } from '../certs/watcher.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import type { SupervisionConfig } from '../config/supervision.js';
 import { routeSignals, type AgentSignal } from '../init/signals.js';
+import { logger } from '../log/logger.js';
 import { startStatusServer } from '../status/server.js';
 import { Supervisor } from './supervisor.js';
 
 /**
  * The `proxy` command's life: check the bootstrap renders (bad input exits 2 before anything starts),
- * start the status server and the supervisor, route signals to it, and return its exit code.
+ * start the status server and the supervisor, route signals to it, watch the certificates, and
+ * return the supervisor's exit code.
  */
 export async function runProxy(config: ProxyConfig, supervision: SupervisionConfig, log: Logger): Promise<number> {
+  const certSettings = readCertWatchSettings(); // a BAD_ENV error (exit 2) before anything is started
   await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
   const supervisor = new Supervisor(config, supervision, log);
   const status = await startStatusServer(config.statusPort, supervisor, log);
+  const startup = new AbortController(); // a shutdown during the certificate wait ends the wait
   const onSignal = (signal: AgentSignal): void => {
     log.info({ signal }, 'signal received');
     switch (signal) {
       case 'SIGTERM':
       case 'SIGINT':
+        startup.abort();
         return supervisor.requestShutdown(signal);
       case 'SIGQUIT':
+        startup.abort();
         return supervisor.requestShutdown(signal, true);
       case 'SIGHUP':
         return supervisor.requestReload('SIGHUP');
@@ -32,7 +41,17 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
     }
   };
   const unroute = routeSignals(onSignal);
-  const code = await supervisor.run();
+  const certLog = logger('certs');
+  const { certChain, key, rootCert } = config.certFiles;
+  if (config.controlPlaneAuthPolicy === 'MUTUAL_TLS') {
+    // Istio 1.5: envoy's xDS TLS reads these files, so give the secret volume time to be populated.
+    await waitForCertFiles([certChain, key, rootCert], { timeoutMs: certSettings.startupWaitMs, log: certLog, signal: startup.signal });
+  }
+  const finished = supervisor.run(); // a no-op when a shutdown already arrived during the wait
+  const certs = new CertWatcher({ files: config.certFiles, settings: certSettings, log: certLog, onValidChange: (reason) => supervisor.requestReload(reason) });
+  if (supervisor.state !== 'stopped') await certs.start();
+  const code = await finished;
+  await certs.stop(); // closes chokidar and clears the timers, so nothing keeps the process alive
   unroute();
   status.closeAllConnections();
   await new Promise((resolve) => status.close(resolve));
