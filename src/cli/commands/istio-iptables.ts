@@ -1,6 +1,6 @@
-import { AgentError, ErrorCodes } from '../../errors/index.js';
+// `pilot-agent istio-iptables [flags]`: the init container's traffic-capture rules (src/iptables/).
+import { runIstioIptables } from '../../iptables/run.js';
 
-// Placeholder until its issue lands; the owning module replaces this file.
-export function istioIptablesCommand(_argv: readonly string[]): number {
-  throw new AgentError(ErrorCodes.USAGE, '"istio-iptables" is not implemented yet');
+export function istioIptablesCommand(argv: readonly string[]): Promise<number> {
+  return runIstioIptables(argv);
 }
