@@ -1,6 +1,6 @@
-import { AgentError, ErrorCodes } from '../../errors/index.js';
+import { runKubeInject } from '../../inject/command.js';
 
-// Placeholder until its issue lands; the owning module replaces this file.
-export function kubeInjectCommand(_argv: readonly string[]): number {
-  throw new AgentError(ErrorCodes.USAGE, '"kube-inject" is not implemented yet');
+/** `pilot-agent kube-inject`: see src/inject/ (sidecar injection as istioctl 1.5 does it). */
+export function kubeInjectCommand(argv: readonly string[]): Promise<number> {
+  return runKubeInject(argv);
 }

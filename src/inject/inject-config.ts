@@ -1,0 +1,12 @@
+import type { MeshProxyConfig } from './mesh.js';
+import type { Values } from './values.js';
+
+/** Everything injection depends on besides the workload itself. */
+export interface InjectConfig {
+  readonly values: Values;
+  readonly mesh: MeshProxyConfig;
+  /** --image: the agent image for both injected containers (the proxyImage annotation still wins). */
+  readonly image?: string;
+  /** Stands in for the template hash of `sidecar.istio.io/status`: a digest of the effective settings. */
+  readonly templateVersion: string;
+}
