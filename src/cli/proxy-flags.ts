@@ -19,6 +19,7 @@ export const proxyFlags: readonly FlagSpec[] = [
   { name: 'controlPlaneAuthPolicy', type: 'string', default: 'NONE', choices: ['NONE', 'MUTUAL_TLS'], help: 'NONE or MUTUAL_TLS (TLS to the xDS server from the files in --certDir)' },
   { name: 'dnsRefreshRate', type: 'duration', default: '300s', help: 'dns_refresh_rate of the STRICT_DNS bootstrap clusters' },
   { name: 'statusPort', type: 'port', default: '15020', help: 'port of the agent status server (readiness, metrics); envoy\'s health listener routes to it' },
+  { name: 'statusListenAddress', type: 'string', default: '', help: 'address the status server listens on; empty means every interface (kubelet probes the pod IP)' },
   { name: 'trust-domain', type: 'string', default: '', help: 'SPIFFE trust domain; empty means cluster.local on Kubernetes' },
   { name: 'controlPlaneBootstrap', type: 'bool', default: 'true', help: 'accepted for compatibility with Istio 1.5 injectors (which pass false); bootstrap generation is the same either way' },
   { name: 'ip', type: 'string', default: '', help: 'proxy IP; overrides INSTANCE_IP' },

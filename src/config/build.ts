@@ -6,6 +6,8 @@ import type { FlagValues } from '../cli/flag-spec.js';
 import { flagError } from '../errors/index.js';
 import { agentVersion } from '../version.js';
 import { allIpv6, instanceIps, parseHostPort } from './addresses.js';
+import { parseAppMetrics } from './app-metrics.js';
+import { parseProbeTable } from './app-probes.js';
 import type { AgentEnv } from './env.js';
 import { agentLogLevel, envoyLogLevels } from './log-levels.js';
 import { nodeIdentity } from './metadata.js';
@@ -81,6 +83,9 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     dnsRefreshRateMs: dnsRefresh,
     proxyAdminPort: num('proxyAdminPort'),
     statusPort: num('statusPort'),
+    statusListenAddress: str('statusListenAddress'),
+    appProbes: parseProbeTable(env.appProbers),
+    appMetrics: parseAppMetrics(env.prometheusAnnotations, num('statusPort')),
     envoyStatusPort: env.envoyStatusPort,
     envoyPrometheusPort: env.envoyPrometheusPort,
     concurrency: num('concurrency'),

@@ -12,6 +12,10 @@ export interface AgentEnv {
   readonly bootstrapTemplate: string;
   readonly envoyStatusPort: number;
   readonly envoyPrometheusPort: number;
+  /** ISTIO_KUBE_APP_PROBERS (raw JSON; parsed with the rest of the config). */
+  readonly appProbers: string;
+  /** ISTIO_PROMETHEUS_ANNOTATIONS (raw JSON). */
+  readonly prometheusAnnotations: string;
   /** ISTIO_META_<K>=v, prefix stripped, in environment order. */
   readonly meta: Readonly<Record<string, string>>;
   /** ISTIO_METAJSON_<K>={...}, parsed. */
@@ -36,6 +40,8 @@ export function readEnv(env: Env = process.env): AgentEnv {
     hostIp: env.HOST_IP ?? '',
     istioNamespace: env.ISTIO_NAMESPACE ?? '',
     bootstrapTemplate: env.ISTIO_BOOTSTRAP ?? '',
+    appProbers: env.ISTIO_KUBE_APP_PROBERS ?? '',
+    prometheusAnnotations: env.ISTIO_PROMETHEUS_ANNOTATIONS ?? '',
     envoyStatusPort: envPort(env, 'ENVOY_STATUS_PORT', 15021),
     envoyPrometheusPort: envPort(env, 'ENVOY_PROMETHEUS_PORT', 15090),
     meta,

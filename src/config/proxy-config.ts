@@ -1,4 +1,6 @@
 import type { HostPort } from './addresses.js';
+import type { AppMetricsTarget } from './app-metrics.js';
+import type { ProbeTable } from './app-probes.js';
 
 export type Role = 'sidecar' | 'router';
 export type AuthPolicy = 'NONE' | 'MUTUAL_TLS';
@@ -33,6 +35,12 @@ export interface ProxyConfig {
   readonly dnsRefreshRateMs: number;
   readonly proxyAdminPort: number;
   readonly statusPort: number;
+  /** Where the status server listens; '' for every interface. */
+  readonly statusListenAddress: string;
+  /** ISTIO_KUBE_APP_PROBERS, validated: /app-health/<container>/<kind> → the probe to run. */
+  readonly appProbes: ProbeTable;
+  /** ISTIO_PROMETHEUS_ANNOTATIONS: the application's metrics endpoint to merge, if any. */
+  readonly appMetrics: AppMetricsTarget | undefined;
   readonly envoyStatusPort: number;
   readonly envoyPrometheusPort: number;
   readonly concurrency: number;

@@ -1,64 +1,80 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { flagError } from '../errors/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { ProxyConfig } from '../config/proxy-config.js';
+import { runProbe } from './app-probe.js';
+import { isLoopback } from './loopback.js';
+import { serveMergedMetrics } from './metrics-merge.js';
+import { Readiness } from './readiness.js';
+
 
 /**
- * The agent's status server (--statusPort). This first version answers what kubelet and the
- * lifecycle need: readiness and /quitquitquit. Metrics and app probes arrive with issue 6.
+ * The agent's status server (--statusPort): readiness, merged metrics, app probes, quitquitquit and
+ * drain. It keeps answering while the agent drains — app probes must not fail during termination.
+ * Sizes and times are bounded (slow clients cannot hold it), and no response carries a stack trace.
  */
-export function startStatusServer(port: number, supervisor: Supervisor, log: Logger): Promise<Server> {
-  const server = createServer((req, res) => {
-    void handle(req, res, supervisor).catch((e: Error) => {
-      log.warn({ err: e.message, url: req.url }, 'status request failed');
-      if (!res.headersSent) reply(res, 500, `${e.message}\n`);
+export async function startStatusServer(config: ProxyConfig, supervisor: Supervisor, log: Logger): Promise<Server> {
+  const opts = { port: config.statusPort, host: config.statusListenAddress, probes: config.appProbes, appMetrics: config.appMetrics, log };
+  const readiness = new Readiness(supervisor);
+  const envoyOrigin = (): string | undefined =>
+    supervisor.state === 'idle' || supervisor.state === 'backingOff' ? undefined : `http://${hostPort(supervisor.localhost, supervisor.config.proxyAdminPort)}`;
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/healthz/ready') {
+      const v = await readiness.check();
+      return reply(res, v.ready ? 200 : 503, v.ready ? '' : `${v.reason}\n`);
+    }
+    if (path === '/stats/prometheus' || path === '/metrics') {
+      const timeout = req.headers['x-prometheus-scrape-timeout-seconds'];
+      return serveMergedMetrics(res, { envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
+    }
+    if (path.startsWith('/app-health/')) {
+      const prober = opts.probes.get(path);
+      if (!prober) return reply(res, 400, `app prober config does not exist for ${path}\n`);
+      return reply(res, await runProbe(prober), '');
+    }
+    if (path === '/quitquitquit' || path === '/drain') {
+      if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, 'Only requests from localhost are allowed\n');
+      if (req.method !== 'POST') return reply(res, 405, 'Method Not Allowed, POST required\n');
+      reply(res, 200, 'OK\n');
+      if (path === '/quitquitquit') supervisor.requestShutdown('POST /quitquitquit');
+      else supervisor.requestDrain('POST /drain');
+      return;
+    }
+    reply(res, 404, 'not found\n');
+  };
+
+  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    req.resume(); // no endpoint reads a body; discard whatever a client sends
+    route(req, res).catch((e: Error) => {
+      opts.log.warn({ err: e.message, url: req.url }, 'status request failed');
+      if (!res.headersSent) reply(res, 500, 'internal error\n');
+      else res.destroy();
     });
   });
-  server.keepAliveTimeout = 5_000;
+  server.maxRequestsPerSocket = 0;
+  await listen(server, opts);
+  opts.log.info({ port: opts.port, host: opts.host || '(all interfaces)' }, 'status server listening');
+  return server;
+}
+
+function listen(server: Server, opts: { port: number; host: string }): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => {
-      server.off('error', reject);
-      log.info({ port }, 'status server listening');
-      resolve(server);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(flagError('--statusPort', String(opts.port), 'a free port; it is already in use'));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(flagError('--statusListenAddress', opts.host, 'an address of this host'));
+      else reject(e);
     });
+    server.listen({ port: opts.port, ...(opts.host ? { host: opts.host } : {}) }, () => resolve());
   });
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, supervisor: Supervisor): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path === '/healthz/ready') {
-    const { ready, reason } = await readiness(supervisor);
-    return reply(res, ready ? 200 : 503, ready ? '' : `${reason}\n`);
-  }
-  if (path === '/quitquitquit') {
-    if (req.method !== 'POST') return reply(res, 405, 'Method not allowed, POST required.\n');
-    reply(res, 200, 'OK\n');
-    supervisor.requestShutdown('POST /quitquitquit');
-    return;
-  }
-  reply(res, 404, 'not found\n');
-}
-
-/** Ready only while an epoch is LIVE by the lifecycle's account and envoy's own /ready agrees. */
-export async function readiness(supervisor: Supervisor): Promise<{ ready: boolean; reason: string }> {
-  const state = supervisor.state;
-  if (state === 'draining' || state === 'stopping' || state === 'stopped') return { ready: false, reason: 'draining' };
-  if (!supervisor.serving) return { ready: false, reason: state === 'backingOff' || state === 'idle' ? 'envoy not running' : `envoy not ready (${state})` };
-  // During a hot restart the admin port belongs to the initializing child (or to nobody for a moment),
-  // while the LIVE parent keeps serving: the lifecycle's word is the one that counts.
-  if (state === 'hotRestarting') return { ready: true, reason: '' };
-  try {
-    const res = await supervisor.admin.get('/ready', 1_000);
-    if (res.status === 200) return { ready: true, reason: '' };
-    return { ready: false, reason: `server is not live, current state is: ${res.body.trim() || res.status}` };
-  } catch (e) {
-    // A LIVE epoch keeps serving while its admin port is handed over (or lost to a failed child).
-    if (supervisor.adminMayBeMissing) return { ready: true, reason: '' };
-    return { ready: false, reason: `envoy admin unreachable: ${(e as Error).message}` };
-  }
 }
 
 function reply(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

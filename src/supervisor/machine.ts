@@ -26,24 +26,32 @@ export type Event =
   | { readonly type: 'backoffElapsed' }
   | { readonly type: 'budgetResetDue'; readonly epoch: number }
   | { readonly type: 'shutdownRequested'; readonly reason: string; readonly fast: boolean }
+  /** Drain and keep running (POST /drain): the next shutdown request then stops envoy at once. */
+  | { readonly type: 'drainRequested'; readonly reason: string }
   | { readonly type: 'drainElapsed' }
   | { readonly type: 'killDeadline' };
 
 export type Action =
   /** Start envoy at this epoch, with a prepared bootstrap or a freshly generated one. */
-  | { readonly type: 'spawn'; readonly epoch: number; readonly file?: string }
+  | { readonly type: 'spawn'; readonly epoch: number; readonly reason: StartReason; readonly file?: string }
   /** Render, write and `--mode validate` the bootstrap for this epoch; answers reloadPrepared/Rejected. */
   | { readonly type: 'prepareReload'; readonly epoch: number }
   | { readonly type: 'discardFile'; readonly file: string }
   | { readonly type: 'scheduleBackoff'; readonly ms: number }
   | { readonly type: 'scheduleBudgetReset'; readonly epoch: number }
   | { readonly type: 'scheduleLiveWait' }
-  /** Ask envoy to drain its listeners, and arm the drain-end and kill-deadline timers. */
-  | { readonly type: 'drain' }
+  /**
+   * Ask envoy to drain its listeners. For a shutdown also arm the drain-end and kill-deadline timers;
+   * `hold` drains without ever ending on its own (POST /drain).
+   */
+  | { readonly type: 'drain'; readonly hold?: boolean }
   | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' }
   | { readonly type: 'giveUp'; readonly epoch: number; readonly exit: EnvoyExit; readonly failures: number }
   | { readonly type: 'exit'; readonly code: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly fields?: Record<string, unknown> };
+
+/** Why an epoch starts: the first start, a restart after a crash, a hot restart, or a cold one for a reload. */
+export type StartReason = 'initial' | 'crash' | 'hot_restart' | 'cold_restart';
 
 export interface Limits {
   readonly restartBudget: number;
@@ -86,7 +94,7 @@ export function step(m: Machine, e: Event): Action[] {
     case 'start':
       if (m.state !== 'idle') return [];
       m.state = 'starting';
-      return spawn(m, 0);
+      return spawn(m, 0, 'initial');
 
     case 'epochLive':
       return onLive(m, e.epoch);
@@ -120,7 +128,7 @@ export function step(m: Machine, e: Event): Action[] {
     case 'backoffElapsed':
       if (m.state !== 'backingOff') return [];
       m.state = 'starting';
-      return spawn(m, 0);
+      return spawn(m, 0, 'crash');
 
     case 'budgetResetDue':
       if (m.epochs.get(e.epoch) === true && m.failures > 0) {
@@ -131,6 +139,13 @@ export function step(m: Machine, e: Event): Action[] {
 
     case 'shutdownRequested':
       return onShutdown(m, e.reason, e.fast);
+
+    case 'drainRequested':
+      if (m.state === 'draining' || m.state === 'stopping' || m.state === 'stopped') return [];
+      if (m.epochs.size === 0) return [log('info', 'drain requested with no envoy running; nothing to drain', { reason: e.reason })];
+      m.state = 'draining';
+      m.reloadPending = false;
+      return [log('info', 'draining envoy and holding; the next shutdown request stops it', { reason: e.reason }), { type: 'drain', hold: true }];
 
     case 'drainElapsed':
       if (m.state !== 'draining') return [];
@@ -145,9 +160,9 @@ export function step(m: Machine, e: Event): Action[] {
   }
 }
 
-function spawn(m: Machine, epoch: number, file?: string): Action[] {
+function spawn(m: Machine, epoch: number, reason: StartReason, file?: string): Action[] {
   m.epochs.set(epoch, false);
-  return [{ type: 'spawn', epoch, ...(file ? { file } : {}) }];
+  return [{ type: 'spawn', epoch, reason, ...(file ? { file } : {}) }];
 }
 
 function onLive(m: Machine, epoch: number): Action[] {
@@ -180,7 +195,7 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
     m.coldFile = undefined;
     m.coldNext = false;
     m.state = 'starting';
-    return [log('info', 'restarting envoy cold at epoch 0', fields), ...spawn(m, 0, file)];
+    return [log('info', 'restarting envoy cold at epoch 0', fields), ...spawn(m, 0, 'cold_restart', file)];
   }
 
   const top = newest(m);
@@ -254,7 +269,7 @@ function onPrepared(m: Machine, epoch: number, file: string): Action[] {
   }
   if (m.state !== 'live') return [{ type: 'discardFile', file }];
   m.state = 'hotRestarting';
-  return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, file)];
+  return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, 'hot_restart', file)];
 }
 
 function onShutdown(m: Machine, reason: string, fast: boolean): Action[] {

@@ -19,7 +19,7 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
   const certSettings = readCertWatchSettings(); // a BAD_ENV error (exit 2) before anything is started
   await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
   const supervisor = new Supervisor(config, supervision, log);
-  const status = await startStatusServer(config.statusPort, supervisor, log);
+  const status = await startStatusServer(config, supervisor, log);
   const startup = new AbortController(); // a shutdown during the certificate wait ends the wait
   const onSignal = (signal: AgentSignal): void => {
     log.info({ signal }, 'signal received');

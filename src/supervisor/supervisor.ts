@@ -18,6 +18,8 @@ import { writeTerminationMessage } from './termination.js';
 
 interface RunningEpoch {
   readonly proc: EnvoyProcess;
+  /** Its own admin client: during a hot restart two epochs take turns on one admin port. */
+  readonly admin: AdminClient;
   /** The bootstrap this epoch was started with, removed when it exits (unless it is the custom file). */
   readonly file: string;
   readonly liveAbort: AbortController;
@@ -33,7 +35,8 @@ export class Supervisor {
   readonly #machine: Machine;
   readonly #epochs = new Map<number, RunningEpoch>();
   readonly #timers = new Timers();
-  readonly #admin: AdminClient;
+  /** For the moments no epoch runs (drain requests still go somewhere harmless). */
+  readonly #standbyAdmin: AdminClient;
   readonly #done: Promise<number>;
   #finish!: (code: number) => void;
   #shutdownStartedAt = 0;
@@ -45,7 +48,7 @@ export class Supervisor {
     readonly log: Logger,
   ) {
     this.#machine = newMachine(supervision);
-    this.#admin = new AdminClient(this.localhost, config.proxyAdminPort);
+    this.#standbyAdmin = new AdminClient(this.localhost, config.proxyAdminPort);
     this.#done = new Promise((resolve) => (this.#finish = resolve));
   }
 
@@ -71,8 +74,15 @@ export class Supervisor {
     return this.#machine.state === 'hotRestarting' || (this.#machine.state === 'live' && this.#machine.coldNext);
   }
 
+  /** The admin client of the newest running epoch: the one that owns (or is about to own) the admin port. */
   get admin(): AdminClient {
-    return this.#admin;
+    const newest = Math.max(-1, ...this.#epochs.keys());
+    return this.#epochs.get(newest)?.admin ?? this.#standbyAdmin;
+  }
+
+  /** Drain and keep running until the next shutdown request (POST /drain). */
+  requestDrain(reason: string): void {
+    this.dispatch({ type: 'drainRequested', reason });
   }
 
   /** Start epoch 0; resolves with the agent's exit code once everything has stopped. */
@@ -96,9 +106,12 @@ export class Supervisor {
   dispatch(event: Event): void {
     const before = this.#machine.state;
     const actions = step(this.#machine, event);
+    this.stats.serving(isServing(this.#machine));
     if (this.#machine.state !== before) {
       this.log.info({ from: before, to: this.#machine.state, event: event.type }, 'state');
       if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= Date.now();
+      // Whatever path led to stopping, nothing may outlive parentShutdownDuration from here.
+      if (this.#machine.state === 'stopping' && !this.#timers.has('kill')) this.#armKillDeadline();
     }
     for (const action of actions) this.#perform(action);
   }
@@ -109,6 +122,7 @@ export class Supervisor {
         this.log[a.level](a.fields ?? {}, a.msg);
         return;
       case 'spawn':
+        this.stats.starting(a.reason);
         void this.#spawn(a.epoch, a.file);
         return;
       case 'prepareReload':
@@ -128,7 +142,7 @@ export class Supervisor {
         this.#timers.set('live-wait', this.supervision.liveWaitMs, () => this.dispatch({ type: 'liveWaitExpired' }));
         return;
       case 'drain':
-        this.#beginDrain();
+        this.#beginDrain(a.hold === true);
         return;
       case 'signal':
         for (const epoch of a.epochs) this.#signal(epoch, a.signal);
@@ -139,7 +153,7 @@ export class Supervisor {
       case 'exit':
         this.#timers.clearAll();
         this.#drainAbort.abort();
-        void this.#admin.close().finally(() => this.#finish(a.code));
+        void this.#standbyAdmin.close().finally(() => this.#finish(a.code));
         return;
     }
   }
@@ -157,15 +171,17 @@ export class Supervisor {
     }
     const args = envoyArgs(this.config, epoch, file);
     const proc = startEnvoy(this.config.binaryPath, args, epoch);
-    const running: RunningEpoch = { proc, file, liveAbort: new AbortController() };
+    const admin = new AdminClient(this.localhost, this.config.proxyAdminPort);
+    const running: RunningEpoch = { proc, admin, file, liveAbort: new AbortController() };
     this.#epochs.set(epoch, running);
     this.stats.started(epoch);
     this.log.info({ epoch, envoyPid: proc.pid, args }, 'envoy started');
-    void waitUntilLive(this.#admin, epoch, running.liveAbort.signal).then((live) => {
+    void waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
       if (live) this.dispatch({ type: 'epochLive', epoch });
     });
     const exit = await proc.exited;
     running.liveAbort.abort();
+    void admin.close();
     this.#epochs.delete(epoch);
     this.#timers.clear(`budget-${epoch}`);
     // A cold restart prepares epoch 0's file under the same name while the old epoch 0 still runs.
@@ -197,13 +213,19 @@ export class Supervisor {
     }
   }
 
-  #beginDrain(): void {
-    const started = Date.now();
-    const path = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
-    void this.#admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
+  #armKillDeadline(): void {
     this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
+  }
+
+  #beginDrain(hold: boolean): void {
+    const started = Date.now();
+    const base = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
+    const path = hold ? `${base}&skip_exit` : base;
+    void this.admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
+    if (hold) return;
+    this.#armKillDeadline();
     const drainDone = drainUntilDone({
-      admin: this.#admin,
+      admin: this.admin,
       drainMs: this.config.drainDurationMs,
       exitOnZero: this.supervision.exitOnZeroActiveConnections,
       minimumMs: this.supervision.minimumDrainMs,

@@ -13,6 +13,10 @@ export class Timers {
     );
   }
 
+  has(name: string): boolean {
+    return this.#timers.has(name);
+  }
+
   clear(name: string): void {
     clearTimeout(this.#timers.get(name));
     this.#timers.delete(name);

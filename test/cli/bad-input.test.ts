@@ -33,6 +33,11 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; expec
   { name: 'two roles', args: ['bootstrap', 'sidecar', 'router'], expect: /unexpected argument "router"/ },
   { name: 'a restart budget that is not a number', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET: 'ten' }, expect: /"ten" for ENVOY_RESTART_BUDGET: expected a whole number/ },
   { name: 'a back-off that is not a duration', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BACKOFF: '200' }, expect: /"200" for ENVOY_RESTART_BACKOFF: expected a Go duration/ },
+  { name: 'an app probe table that is not JSON', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{nope' }, expect: /^error: invalid value for ISTIO_KUBE_APP_PROBERS: not JSON/ },
+  { name: 'an app probe path outside /app-health', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{"/etc/passwd":{"httpGet":{"port":80}}}' }, expect: /key "\/etc\/passwd" must have the form \/app-health\/<container>\/livez\|readyz\|startupz/ },
+  { name: 'an app probe with a named port', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{"/app-health/a/livez":{"httpGet":{"port":"http"}}}' }, expect: /\/app-health\/a\/livez: the port must be a number/ },
+  { name: 'an app probe with two actions', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{"/app-health/a/livez":{"httpGet":{"port":80},"tcpSocket":{"port":80}}}' }, expect: /expected exactly one of httpGet, tcpSocket/ },
+  { name: 'app metrics on an agent port', args: ['bootstrap'], env: { ISTIO_PROMETHEUS_ANNOTATIONS: '{"port":"15090"}' }, expect: /ISTIO_PROMETHEUS_ANNOTATIONS: port 15090 belongs to the agent or envoy/ },
   { name: 'a base id envoy cannot scale', args: ['bootstrap', '--baseId', '500000000'], expect: /"500000000" for --baseId/ },
 ];
 

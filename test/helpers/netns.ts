@@ -65,11 +65,14 @@ export async function podAndRemote(t: Test, podCidr: string, remoteCidr: string)
   return { pod, remote };
 }
 
-/** argv prefix that runs a command inside `ns`, optionally as uid:gid (via setpriv). */
+/**
+ * argv prefix that runs a command inside `ns`, optionally as uid:gid (via setpriv). Another user
+ * cannot write the test runner's coverage files, so coverage hooks are dropped for it.
+ */
 export function inNetns(ns: string, as?: { uid: number; gid: number }): string[] {
   const prefix = ['netns', 'exec', ns];
   if (!as) return prefix;
-  return [...prefix, 'setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups'];
+  return [...prefix, 'setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE'];
 }
 
 /** The compiled agent (`pilot-agent <args>`) inside a namespace, with a clean environment. */

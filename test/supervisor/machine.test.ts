@@ -37,6 +37,7 @@ t.test('restarts a crashed envoy at epoch 0 after a doubling back-off capped at 
     delays.push(find(acts, 'scheduleBackoff')!.ms);
     const spawn = find(step(m, { type: 'backoffElapsed' }), 'spawn');
     t.equal(spawn?.epoch, 0, 'always a cold start');
+    t.equal(spawn?.reason, 'crash');
   }
   t.same(delays, [200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
 });
@@ -77,7 +78,7 @@ t.test('hot-restarts to epoch n+1 only after the new bootstrap is prepared', asy
   t.same(find(step(m, { type: 'reloadRequested', reason: 'SIGHUP' }), 'prepareReload'), { type: 'prepareReload', epoch: 1 });
   t.equal(m.state, 'live', 'still serving while validating');
   const acts = step(m, { type: 'reloadPrepared', epoch: 1, file: '/x/envoy-rev1.json' });
-  t.same(find(acts, 'spawn'), { type: 'spawn', epoch: 1, file: '/x/envoy-rev1.json' });
+  t.same(find(acts, 'spawn'), { type: 'spawn', epoch: 1, reason: 'hot_restart', file: '/x/envoy-rev1.json' });
   t.equal(m.state, 'hotRestarting');
   t.ok(isServing(m), 'the parent serves during the hot restart');
   step(m, { type: 'epochLive', epoch: 1 });
@@ -113,7 +114,7 @@ t.test('keeps the parent serving when the hot-restart child dies before LIVE, an
   t.same(find(cold, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
   t.equal(m.state, 'coldRestarting');
   t.notOk(isServing(m));
-  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: clean }), 'spawn'), { type: 'spawn', epoch: 0, file: 'f0' });
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: clean }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'cold_restart', file: 'f0' });
   t.equal(m.state, 'starting');
   t.notOk(m.coldNext);
 });
@@ -211,4 +212,16 @@ t.test('events for unknown epochs or the wrong state change nothing', async (t) 
   t.same(step(m, { type: 'start' }), []);
   t.same(step(m, { type: 'liveWaitExpired' }), []);
   t.equal(m.state, 'live');
+});
+
+t.test('POST /drain drains and holds; the next shutdown request stops envoy at once', async (t) => {
+  const m = liveAt0();
+  t.same(find(step(m, { type: 'drainRequested', reason: 'POST /drain' }), 'drain'), { type: 'drain', hold: true });
+  t.equal(m.state, 'draining');
+  t.notOk(isServing(m));
+  t.same(step(m, { type: 'drainRequested', reason: 'again' }), []);
+  t.same(find(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.equal(m.state, 'stopping');
+  const idle = newMachine(limits);
+  t.same(kinds(step(idle, { type: 'drainRequested', reason: 'x' })), [], 'nothing to drain');
 });

@@ -1,5 +1,6 @@
 import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
+import { collectProcessMetrics } from '../../metrics/registry.js';
 import { runProxy } from '../../supervisor/run.js';
 import { agentVersion } from '../../version.js';
 import { flagHelp } from '../help.js';
@@ -21,6 +22,7 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   const config = inv.config;
   const supervision = readSupervision();
   setLogLevel(config.agentLogLevel);
+  collectProcessMetrics();
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
   log.info({ version: agentVersion, config, supervision }, 'effective configuration');

@@ -1,0 +1,81 @@
+import { AgentError, ErrorCodes } from '../errors/index.js';
+
+// ISTIO_KUBE_APP_PROBERS: the injector moves each app container's probe here and points kubelet at
+// /app-health/<container>/<kind> on the status port. Validated once at start-up: a bad table is exit 2.
+
+export interface HttpProber {
+  readonly kind: 'http';
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface TcpProber {
+  readonly kind: 'tcp';
+  readonly host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+}
+
+export type Prober = HttpProber | TcpProber;
+export type ProbeTable = ReadonlyMap<string, Prober>;
+
+const pathPattern = /^\/app-health\/[^/]+\/(livez|readyz|startupz)$/;
+const envName = 'ISTIO_KUBE_APP_PROBERS';
+
+export function parseProbeTable(raw: string | undefined): ProbeTable {
+  const table = new Map<string, Prober>();
+  if (raw === undefined || raw.trim() === '') return table;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw bad(`not JSON (${(e as Error).message})`);
+  }
+  if (!isObject(json)) throw bad('expected a JSON object of path → prober');
+  for (const [path, value] of Object.entries(json)) {
+    if (!pathPattern.test(path)) throw bad(`key ${JSON.stringify(path)} must have the form /app-health/<container>/livez|readyz|startupz`);
+    table.set(path, prober(path, value));
+  }
+  return table;
+}
+
+function prober(path: string, value: unknown): Prober {
+  if (!isObject(value)) throw bad(`${path}: expected an object with httpGet or tcpSocket`);
+  const kinds = ['httpGet', 'tcpSocket', 'grpc'].filter((k) => k in value);
+  if (kinds.length !== 1) throw bad(`${path}: expected exactly one of httpGet, tcpSocket`);
+  if (kinds[0] === 'grpc') throw bad(`${path}: grpc probes are not supported by this agent; use httpGet or tcpSocket`);
+  const timeoutSeconds = value.timeoutSeconds ?? 1;
+  if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+    throw bad(`${path}: timeoutSeconds must be a positive whole number`);
+  }
+  const timeoutMs = timeoutSeconds * 1000;
+  const action = value[kinds[0]!];
+  if (!isObject(action)) throw bad(`${path}: ${kinds[0]} must be an object`);
+  const port = action.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw bad(`${path}: the port must be a number from 1 to 65535 (named ports are resolved by the injector)`);
+  }
+  const host = typeof action.host === 'string' && action.host !== '' ? action.host : '127.0.0.1';
+  if (kinds[0] === 'tcpSocket') return { kind: 'tcp', host, port, timeoutMs };
+  const scheme = String(action.scheme ?? 'HTTP').toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') throw bad(`${path}: scheme must be HTTP or HTTPS`);
+  const probePath = typeof action.path === 'string' && action.path !== '' ? action.path : '/';
+  const headers: Record<string, string> = {};
+  for (const h of Array.isArray(action.httpHeaders) ? action.httpHeaders : []) {
+    if (!isObject(h) || typeof h.name !== 'string' || typeof h.value !== 'string') throw bad(`${path}: httpHeaders entries need name and value`);
+    headers[h.name.toLowerCase()] = h.value;
+  }
+  return { kind: 'http', scheme, host, port, path: probePath.startsWith('/') ? probePath : `/${probePath}`, headers, timeoutMs };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function bad(detail: string): AgentError {
+  return new AgentError(ErrorCodes.BAD_ENV, `invalid value for ${envName}: ${detail}`);
+}

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { Client } from 'undici';
+import { metrics, registry } from '../metrics/registry.js';
+import type { AppMetricsTarget } from '../config/app-metrics.js';
+
+export interface MetricsSources {
+  /** Envoy's admin origin, e.g. http://127.0.0.1:15000, or undefined while no envoy runs. */
+  readonly envoyOrigin: () => string | undefined;
+  readonly app: AppMetricsTarget | undefined;
+  readonly log: Logger;
+}
+
+const maxBytes = 10 * 1024 * 1024;
+const defaultTimeoutMs = 10_000;
+
+/**
+ * One scrape, three sources in a fixed order: the agent's registry, envoy's /stats/prometheus, the
+ * application's metrics. Streamed (memory stays flat whatever envoy returns), each source capped at
+ * 10 MiB and bounded by a timeout; a failing source is counted and logged, and the answer stays 200.
+ */
+export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSources, scrapeTimeoutHeader: string | undefined): Promise<void> {
+  const timeoutMs = scrapeTimeout(scrapeTimeoutHeader);
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  await write(res, await registry.metrics());
+  const envoy = sources.envoyOrigin();
+  if (envoy) await relay(res, 'envoy', envoy, '/stats/prometheus', timeoutMs, sources.log);
+  else metrics.scrapeFailures.inc({ source: 'envoy' });
+  if (sources.app) await relay(res, 'application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs, sources.log);
+  res.end();
+}
+
+async function relay(res: ServerResponse, source: string, origin: string, path: string, timeoutMs: number, log: Logger): Promise<void> {
+  const client = new Client(origin, { connect: { timeout: Math.min(timeoutMs, 2_000) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const signal = AbortSignal.timeout(timeoutMs);
+  let bytes = 0;
+  let endsWithNewline = true;
+  try {
+    const upstream = await client.request({ method: 'GET', path, signal, headers: { accept: 'text/plain;version=0.0.4' } });
+    if (upstream.statusCode !== 200) {
+      await upstream.body.dump();
+      throw new Error(`status ${upstream.statusCode}`);
+    }
+    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) throw new Error(`more than ${maxBytes} bytes`);
+      endsWithNewline = chunk[chunk.length - 1] === 0x0a;
+      await write(res, chunk);
+    }
+  } catch (e) {
+    metrics.scrapeFailures.inc({ source });
+    log.warn({ source, err: (e as Error).message, bytes }, 'metrics scrape failed');
+  } finally {
+    // A cut-off source must not glue its half line onto the next source's first one.
+    if (!endsWithNewline) await write(res, '\n');
+    await client.destroy();
+  }
+}
+
+async function write(res: ServerResponse, chunk: string | Buffer): Promise<void> {
+  if (!res.write(chunk) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+}
+
+function scrapeTimeout(header: string | undefined): number {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 60_000) : defaultTimeoutMs;
+}
