@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { zombiesReapedTotal } from '../init/index.js';
 
 // The one registry every part of the agent records into; the status server exposes it on
 // /stats/prometheus ahead of envoy's and the application's metrics. Names carry the istio_agent_ prefix.
@@ -25,7 +26,16 @@ export const metrics = {
   envoyLive: new Gauge({ name: 'istio_agent_envoy_live', help: '1 while an envoy epoch is LIVE and the agent is not draining.', registers: [registry] }),
   reloadsRejected: new Counter({ name: 'istio_agent_reloads_rejected_total', help: 'New bootstraps rejected (render or envoy --mode validate failed); the running envoy kept serving.', registers: [registry] }),
   drainSeconds: new Gauge({ name: 'istio_agent_drain_duration_seconds', help: 'How long the last shutdown drain took.', registers: [registry] }),
-  zombiesReaped: new Counter({ name: 'istio_agent_zombies_reaped_total', help: 'Orphaned processes reaped by the agent as PID 1 or subreaper.', registers: [registry] }),
+  zombiesReaped: new Counter({
+    name: 'istio_agent_zombies_reaped_total',
+    help: 'Orphaned processes reaped by the agent as PID 1 or subreaper.',
+    registers: [registry],
+    // The reaper keeps its own count (it runs before anything else is loaded); read it at scrape time.
+    collect() {
+      this.reset();
+      this.inc(zombiesReapedTotal());
+    },
+  }),
   certReloads: new Counter({
     name: 'istio_agent_cert_reloads_total',
     help: 'Certificate changes seen, by result: applied (hot restart requested), invalid (rejected), unchanged (same contents).',

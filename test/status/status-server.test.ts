@@ -36,6 +36,7 @@ t.test('serves merged metrics that parse as Prometheus text: agent, envoy, then 
     t.equal(sampleValue(r.body, 'istio_agent_envoy_live'), 1);
     t.equal(sampleValue(r.body, 'istio_agent_envoy_epoch'), 0);
     t.ok(r.body.includes('istio_agent_process_cpu_user_seconds_total'), 'process metrics');
+    t.ok(sampleValue(r.body, 'istio_agent_zombies_reaped_total')! >= 0, 'the reaper count is exported');
   }
   agent.signal('SIGTERM');
   t.equal((await agent.exited).code, 0);
