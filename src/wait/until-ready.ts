@@ -32,15 +32,15 @@ export async function waitUntilReady(opts: WaitOptions): Promise<WaitResult> {
     for (;;) {
       if (opts.cancel?.aborted) return { outcome: 'cancelled', attempts, lastError };
       attempts++;
-      // The last attempt may not run past the overall deadline.
-      const timeoutMs = Math.max(1, Math.min(opts.requestTimeoutMs, deadline - performance.now()));
-      const reason = await attempt(opts.url, timeoutMs, dispatcher);
+      // Like Istio, an attempt is never cut short by the overall deadline: a clipped attempt would
+      // only ever report "no response", hiding the real last error.
+      const reason = await attempt(opts.url, opts.requestTimeoutMs, dispatcher);
       if (reason === undefined) return { outcome: 'ready', attempts };
       lastError = reason;
       opts.onNotReady?.(reason);
-      const pause = Math.min(opts.periodMs, deadline - performance.now());
-      if (pause <= 0) return { outcome: 'timeout', attempts, lastError };
-      await sleep(pause, undefined, { signal: opts.cancel }).catch(() => undefined);
+      const left = deadline - performance.now();
+      if (left <= 0) return { outcome: 'timeout', attempts, lastError };
+      await sleep(Math.min(opts.periodMs, left), undefined, { signal: opts.cancel }).catch(() => undefined);
     }
   } finally {
     await dispatcher.destroy();
