@@ -83,3 +83,21 @@ ${extraSpec}      containers:
               containerPort: 80
 `;
 }
+
+/**
+ * Many inputs through one run (documents keep their order), so a test file spawns the binary once.
+ * Add every input at module level; the first access runs the batch.
+ */
+export class Batch {
+  private readonly inputs: string[] = [];
+  private result?: Promise<Obj[]>;
+  constructor(private readonly args: readonly string[] = goldenArgs) {}
+
+  add(yaml: string): () => Promise<Obj> {
+    const i = this.inputs.push(yaml) - 1;
+    return async () => {
+      this.result ??= injectText(this.inputs.join('---\n'), this.args).then((r) => r.docs);
+      return (await this.result)[i]!;
+    };
+  }
+}
