@@ -16,8 +16,13 @@ const stateFilter = '^(server\\.state|listener_manager\\.workers_started)$';
  * flight), then envoy's admin stats — config received, server.state LIVE, workers started. Probes that
  * arrive together share one admin query, so a probe storm costs envoy one request.
  */
+// Envoy's server.state itself only changes on a stats flush (5 s by default), so a verdict this young is
+// as fresh as envoy's own answer; kubelet's probes and load balancers' checks then cost envoy nothing.
+const freshMs = 200;
+
 export class Readiness {
   #inflight: Promise<Verdict> | undefined;
+  #last: { verdict: Verdict; at: number; admin: AdminClient } | undefined;
   /** Epochs whose xDS config was seen: like Istio, the config check passes once and stays passed. */
   readonly #configSeen = new WeakSet<AdminClient>();
 
@@ -29,12 +34,19 @@ export class Readiness {
     if (state === 'idle' || state === 'backingOff' || state === 'coldRestarting') return Promise.resolve(notReady('envoy not running'));
     // A hot restart is planned: the LIVE parent serves while the child initializes and takes the admin port.
     if (state === 'hotRestarting') return Promise.resolve({ ready: true, reason: '' });
-    this.#inflight ??= this.#ask().finally(() => (this.#inflight = undefined));
+    const admin = this.supervisor.admin;
+    const last = this.#last;
+    if (last && last.admin === admin && Date.now() - last.at < freshMs) return Promise.resolve(last.verdict);
+    this.#inflight ??= this.#ask(admin)
+      .then((verdict) => {
+        this.#last = { verdict, at: Date.now(), admin };
+        return verdict;
+      })
+      .finally(() => (this.#inflight = undefined));
     return this.#inflight;
   }
 
-  async #ask(): Promise<Verdict> {
-    const admin = this.supervisor.admin;
+  async #ask(admin: AdminClient): Promise<Verdict> {
     try {
       if (!this.#configSeen.has(admin)) {
         const stats = parseStats((await admin.get(`/stats?usedonly&filter=${encodeURIComponent(configFilter)}`, 1_000)).body);

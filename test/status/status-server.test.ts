@@ -115,6 +115,7 @@ t.test('concurrent probes share one admin query', async (t) => {
   const agent = await startAgent(t);
   await agent.waitForMsg('envoy is LIVE');
   await agent.get('/healthz/ready'); // the config check passes once and is remembered
+  await new Promise((r) => setTimeout(r, 300)); // let the last verdict go stale, so the burst must ask envoy
   const before = statsQueries(agent.events());
   const answers = await Promise.all(Array.from({ length: 50 }, () => agent.get('/healthz/ready')));
   t.ok(answers.every((a) => a.status === 200));
