@@ -1,4 +1,4 @@
-import { Scalar, isMap, isSeq, parse, stringify, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Scalar, isCollection, isMap, isSeq, parse, stringify, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { sortedDeep } from './go-json.js';
 import type { PodPatch } from './inject-pod.js';
 import type { YamlPath } from './input-error.js';
@@ -30,6 +30,7 @@ function mapAt(doc: Document, path: YamlPath): YAMLMap {
   const found = doc.getIn(path, true);
   if (isMap(found)) return found;
   // Absent or null (`annotations:` with nothing after it): start an empty mapping there.
+  ensureParents(doc, path);
   doc.setIn(path, doc.createNode({}));
   return doc.getIn(path, true) as YAMLMap;
 }
@@ -38,8 +39,17 @@ function seqAt(doc: Document, path: YamlPath, create: boolean): YAMLSeq | undefi
   const found = doc.getIn(path, true);
   if (isSeq(found)) return found;
   if (!create) return undefined;
+  ensureParents(doc, path);
   doc.setIn(path, doc.createNode([]));
   return doc.getIn(path, true) as YAMLSeq;
+}
+
+/** `metadata:` left empty reads as null; editing below it needs a mapping there first. */
+function ensureParents(doc: Document, path: YamlPath): void {
+  for (let n = 1; n < path.length; n++) {
+    const parent = doc.getIn(path.slice(0, n), true);
+    if (!isCollection(parent)) doc.setIn(path.slice(0, n), doc.createNode({}));
+  }
 }
 
 function node(doc: Document, value: unknown): Node {
