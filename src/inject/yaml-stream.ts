@@ -59,7 +59,9 @@ export function splitDocuments(input: string): Chunk[] {
 function injectChunk(chunk: Chunk, file: string, cfg: InjectConfig, notes: string[]): string {
   const lineCounter = new LineCounter();
   const doc = parseDocument(chunk.text, { lineCounter, logLevel: 'silent' });
-  const at = (line: number, reason: string): LocatedError => new LocatedError(file, chunk.firstLine - 1 + line, reason);
+  // The parser may notice an unclosed collection just past the end: report the chunk's last line then.
+  const lastLine = chunk.text.split('\n').length - 1;
+  const at = (line: number, reason: string): LocatedError => new LocatedError(file, chunk.firstLine - 1 + Math.min(line, lastLine), reason);
   const syntax = doc.errors[0];
   if (syntax) {
     const reason = syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
