@@ -57,7 +57,7 @@ export async function startAgent({ drain = '1s', parentShutdown = '2s', env = {}
   ], {
     stdio: 'ignore',
     env: { PATH: process.env.PATH, POD_NAME: 'bench-0', POD_NAMESPACE: 'bench', INSTANCE_IP: '127.0.0.1', ENVOY_STATUS_PORT: String(ports.envoyStatus),
-      ENVOY_PROMETHEUS_PORT: String(ports.envoyPrometheus), ENVOY_STUB_SHM_DIR: dir, ENVOY_STUB_STRICT: '0', ...env },
+      ENVOY_PROMETHEUS_PORT: String(ports.envoyPrometheus), ENVOY_STUB_SHM_DIR: dir, ENVOY_STUB_STATE_DIR: dir, ENVOY_STUB_STRICT: '0', ...env },
   });
   const exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
   const cleanup = async () => {

@@ -29,7 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const suggestion = closest(name, Object.keys(commands));
     throw new AgentError(ErrorCodes.USAGE, `unknown command ${JSON.stringify(name)}${suggestion ? ` (did you mean ${suggestion}?)` : '; see pilot-agent --help'}`);
   }
-  return command.run(rest);
+  return (await command.load())(rest);
 }
 
 /** PID 1 duties (or child subreaper when not PID 1). Without them the agent still runs, zombies pile up. */

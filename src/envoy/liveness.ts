@@ -1,5 +1,8 @@
 import type { AdminClient } from './admin.js';
 
+// Quick at first (a healthy envoy is LIVE within moments and readiness waits on this), then relaxed.
+const fastPollMs = 20;
+const fastPolls = 100;
 const pollMs = 200;
 
 /**
@@ -8,7 +11,7 @@ const pollMs = 200;
  * Resolves false when aborted (the epoch exited first).
  */
 export async function waitUntilLive(admin: AdminClient, epoch: number, signal: AbortSignal): Promise<boolean> {
-  while (!signal.aborted) {
+  for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await admin.get('/server_info', 1_000);
       if (res.status === 200) {
@@ -18,7 +21,7 @@ export async function waitUntilLive(admin: AdminClient, epoch: number, signal: A
     } catch {
       // Not listening yet, or the admin port is being handed over: try again.
     }
-    await sleep(pollMs, signal);
+    await sleep(attempt < fastPolls ? fastPollMs : pollMs, signal);
   }
   return false;
 }
