@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtures, helloDeployment, inject, readDocs } from './inject-helpers.js';
+import { fixtures, helloDeployment, inject, readDocs } from '../fixtures/inject/harness.js';
 
 /** Exit 2 and exactly one stderr line, no stack trace. */
 function badInput(t: Test, out: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {

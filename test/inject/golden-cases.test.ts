@@ -2,8 +2,8 @@
 // and each variant as its documented difference from that golden.
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { expectedHello, helloInput, normalise, proxyOf, setEnv, valuesFile } from './golden.js';
-import { Batch, goldenArgs, initCommand, injectText, type Obj } from './inject-helpers.js';
+import { expectedHello, helloInput, normalise, proxyOf, setEnv, valuesFile } from '../fixtures/inject/golden.js';
+import { Batch, goldenArgs, initCommand, injectText, type Obj } from '../fixtures/inject/harness.js';
 
 /** hello.yaml with its pod template changed by `edit`. */
 function hello(edit: (doc: Obj) => void): string {

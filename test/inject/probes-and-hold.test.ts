@@ -1,7 +1,7 @@
 // App probes rewritten to the agent's status port, and holdApplicationUntilProxyStarts.
 import t from 'tap';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Batch, env, podTemplate, type Obj } from './inject-helpers.js';
+import { Batch, env, podTemplate, type Obj } from '../fixtures/inject/harness.js';
 
 const probed = (annotations: string, extra = ''): string => `apiVersion: apps/v1
 kind: Deployment

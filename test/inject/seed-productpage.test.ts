@@ -4,7 +4,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { parseArgs } from '../../src/cli/parse-args.js';
 import { proxyFlags } from '../../src/cli/proxy-flags.js';
 import { seedProxyArgs } from '../helpers/agent.js';
-import { container, fixtures, initCommand, inject, podTemplate, readDocs } from './inject-helpers.js';
+import { container, fixtures, initCommand, inject, podTemplate, readDocs } from '../fixtures/inject/harness.js';
 
 const seedImage = 'docker.io/istio/proxyv2:1.5.1';
 

@@ -2,7 +2,7 @@
 // nothing; the user's comments and formatting survive.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { fixtures, helloDeployment, inject, podTemplate, readDocs } from './inject-helpers.js';
+import { fixtures, helloDeployment, inject, podTemplate, readDocs } from '../fixtures/inject/harness.js';
 
 const hostNetwork = helloDeployment({}, '      hostNetwork: true\n');
 const optedOut = helloDeployment({ 'sidecar.istio.io/inject': 'false' });

@@ -4,7 +4,7 @@ import t from 'tap';
 import { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { Pod, ReplicationController, Service } from 'kubernetes-models/v1';
-import { env, injectText, podTemplate, type Obj } from './inject-helpers.js';
+import { env, injectText, podTemplate, type Obj } from '../fixtures/inject/harness.js';
 
 const podSpec = `    metadata:
       labels:
