@@ -42,12 +42,19 @@ async function relay(res: ServerResponse, source: string, origin: string, path: 
       await upstream.body.dump();
       throw new Error(`status ${upstream.statusCode}`);
     }
-    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) throw new Error(`more than ${maxBytes} bytes`);
-      endsWithNewline = chunk[chunk.length - 1] === 0x0a;
-      await write(res, chunk);
-    }
+    // pipe() moves chunks at the pace the scraper reads them: memory stays flat in the body size.
+    await new Promise<void>((resolve, reject) => {
+      const body = upstream.body;
+      body.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        endsWithNewline = chunk[chunk.length - 1] === 0x0a;
+        if (bytes > maxBytes) body.destroy(new Error(`more than ${maxBytes} bytes`));
+      });
+      body.once('end', resolve);
+      body.once('error', reject);
+      res.once('close', () => body.destroy(new Error('scraper went away')));
+      body.pipe(res, { end: false });
+    });
   } catch (e) {
     metrics.scrapeFailures.inc({ source });
     log.warn({ source, err: (e as Error).message, bytes }, 'metrics scrape failed');
