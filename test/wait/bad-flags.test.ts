@@ -2,7 +2,7 @@
 // what is expected — before anything is polled, spawned or requested.
 import t from 'tap';
 import { runAgent } from '../helpers/agent.js';
-import { lines } from './harness.js';
+import { lines } from '../helpers/wait-harness.js';
 
 const cases: ReadonlyArray<readonly [args: string[], line: RegExp]> = [
   [['wait', '--timeoutSeconds', '1m'], /^error: invalid value "1m" for --timeoutSeconds: expected a whole number/],

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { runAgent } from '../helpers/agent.js';
 import { httpRequest, startAgent } from '../helpers/running-agent.js';
-import { lines } from './harness.js';
+import { lines } from '../helpers/wait-harness.js';
 
 t.test('request against the stub envoy admin and the agent status port', async (t) => {
   const agent = await startAgent(t);

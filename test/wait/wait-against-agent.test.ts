@@ -2,7 +2,7 @@
 import t from 'tap';
 import { freePort, runAgent } from '../helpers/agent.js';
 import { startAgent } from '../helpers/running-agent.js';
-import { lines } from './harness.js';
+import { lines } from '../helpers/wait-harness.js';
 
 const timeoutLine = /^error: timeout waiting for Envoy proxy to become ready\. Last error: /;
 

@@ -2,7 +2,7 @@
 // answers slower than --requestTimeoutMillis. Only the first 200 counts; the last error is reported.
 import t from 'tap';
 import { runAgent } from '../helpers/agent.js';
-import { lines, scriptedEndpoint, type Answer } from './harness.js';
+import { lines, scriptedEndpoint, type Answer } from '../helpers/wait-harness.js';
 
 const wait = (url: string, ...flags: string[]) => runAgent(['wait', '--url', url, '--periodMillis', '20', ...flags]);
 

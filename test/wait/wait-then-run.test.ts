@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { runAgent } from '../helpers/agent.js';
 import { startAgent } from '../helpers/running-agent.js';
-import { eventually, lines, scriptedEndpoint, spawnCli, tempDir } from './harness.js';
+import { eventually, lines, scriptedEndpoint, spawnCli, tempDir } from '../helpers/wait-harness.js';
 
 const node = process.execPath;
 
