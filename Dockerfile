@@ -14,9 +14,9 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 FROM envoyproxy/envoy:v1.34.4 AS envoy
 
 FROM node:22.21.1-bookworm-slim
-# procps: tree-kill (the fallback killer) needs `ps`.
+# procps: tree-kill (the fallback killer) needs `ps`; iptables and iproute2: istio-iptables in istio-init.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends procps \
+ && apt-get install -y --no-install-recommends procps iptables iproute2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 1337 --user-group --create-home istio-proxy
 COPY --from=envoy /usr/local/bin/envoy /usr/local/bin/envoy
@@ -26,7 +26,9 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/bootstrap-templates ./bootstrap-templates
+# istio-iptables is the init container's command (the same image runs istio-init).
 RUN ln -s /usr/local/lib/pilot-agent/bin/pilot-agent /usr/local/bin/pilot-agent \
+ && ln -s /usr/local/lib/pilot-agent/bin/istio-iptables /usr/local/bin/istio-iptables \
  && mkdir -p /etc/istio/proxy && chown istio-proxy:istio-proxy /etc/istio/proxy
 WORKDIR /
 ENTRYPOINT ["/usr/local/bin/pilot-agent"]

@@ -32,5 +32,7 @@ t.test('the agent itself is PID 1: no init wrapper, envoy where the agent looks 
   t.notMatch(text, /tini|dumb-init/);
   t.match(text, /COPY --from=envoy \/usr\/local\/bin\/envoy \/usr\/local\/bin\/envoy/);
   t.match(text, /procps/);
+  t.match(text, /ln -s \/usr\/local\/lib\/pilot-agent\/bin\/istio-iptables \/usr\/local\/bin\/istio-iptables/, 'istio-init runs istio-iptables from the same image');
+  t.match(text, /iptables iproute2/);
   t.match(text, /COPY --from=build \/src\/bootstrap-templates/);
 });
