@@ -10,6 +10,13 @@ import { validateCertMaterial } from './validate.js';
 
 type Trigger = 'initial' | 'event' | 'rehash';
 
+/**
+ * chokidar drops a path's `change` events for 50 ms after each one it emits (a leading-edge throttle),
+ * so a write landing in that window has no event of its own. Reading no sooner than this after the
+ * last event means such a write has already happened when the files are read.
+ */
+const minQuietMs = 60;
+
 export interface CertWatcherOptions {
   readonly files: CertFiles;
   readonly settings: CertWatchSettings;
@@ -42,7 +49,8 @@ export class CertWatcher {
   constructor(readonly options: CertWatcherOptions) {
     const { files, settings, log } = options;
     this.#paths = new PathWatcher(certRoles.map((r) => files[r]), (event, path) => this.#onEvent(event, path), log);
-    this.#debounce = new Debouncer(settings.debounceMs, Math.max(settings.debounceMs * 10, 1_000), () => this.#trigger('event'));
+    const quietMs = Math.max(settings.debounceMs, minQuietMs);
+    this.#debounce = new Debouncer(quietMs, Math.max(quietMs * 10, 1_000), () => this.#trigger('event'));
     this.#expiry = new ExpiryWatch(settings.expiryWarningMs, log, options.now);
   }
 

@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { pino } from 'pino';
+import t from 'tap';
+import { waitForCertFiles } from '../../src/certs/wait.js';
+
+function capture(): { log: ReturnType<typeof pino>; msgs: string[] } {
+  const msgs: string[] = [];
+  return { msgs, log: pino({ level: 'debug' }, { write: (s: string) => void msgs.push((JSON.parse(s) as { msg: string }).msg) }) };
+}
+
+t.test('files already there: no wait, nothing logged', async (t) => {
+  const dir = t.testdir({ a: 'A', b: 'B' });
+  const { log, msgs } = capture();
+  t.equal(await waitForCertFiles([`${dir}/a`, `${dir}/b`], { timeoutMs: 1_000, log }), true);
+  t.same(msgs, []);
+});
+
+t.test('files that appear during the wait end it', async (t) => {
+  const dir = t.testdir({ a: 'A' });
+  const { log, msgs } = capture();
+  const waiting = waitForCertFiles([`${dir}/a`, `${dir}/b`], { timeoutMs: 60_000, pollMs: 10, log });
+  writeFileSync(`${dir}/b`, 'B');
+  t.equal(await waiting, true);
+  t.same(msgs, ['waiting for certificate files before starting envoy (MUTUAL_TLS)', 'certificate files present']);
+});
+
+t.test('the timeout gives up with a warning, so envoy can start without them', async (t) => {
+  const dir = t.testdir({});
+  const { log, msgs } = capture();
+  t.equal(await waitForCertFiles([`${dir}/a`], { timeoutMs: 50, pollMs: 10, log }), false);
+  t.equal(msgs.at(-1), 'certificate files still missing; starting envoy without them');
+});
+
+t.test('reminders double: after 1 s, 3 s, 7 s… of waiting', async (t) => {
+  const dir = t.testdir({});
+  const { log, msgs } = capture();
+  // Only the first reminder fits in the timeout; the doubling is what keeps the second out.
+  t.equal(await waitForCertFiles([`${dir}/a`], { timeoutMs: 2_500, pollMs: 50, log }), false);
+  t.equal(msgs.filter((m) => m === 'still waiting for certificate files').length, 1);
+});
+
+t.test('an abort (shutdown) ends the wait', async (t) => {
+  const dir = t.testdir({});
+  const { log, msgs } = capture();
+  const abort = new AbortController();
+  const waiting = waitForCertFiles([`${dir}/a`], { timeoutMs: 60_000, log, signal: abort.signal });
+  abort.abort();
+  t.equal(await waiting, false);
+  t.equal(msgs.at(-1), 'stopped waiting for certificate files: shutting down');
+});

@@ -1,0 +1,129 @@
+// The watcher in-process, with real files and chokidar, and a recorder in place of the supervisor:
+// the paths the black-box tests cannot steer (lost events, the clock, metrics, stop).
+import { rmSync, writeFileSync } from 'node:fs';
+import { pino } from 'pino';
+import t from 'tap';
+import { CertWatcher } from '../../src/certs/watcher.js';
+import type { CertWatchSettings } from '../../src/certs/settings.js';
+import { metrics } from '../../src/metrics/registry.js';
+import { fixture, leafFingerprint, setA, setB, type CertSet } from './pki.js';
+import { writeInPlace } from './volume.js';
+
+interface Line {
+  readonly msg: string;
+  readonly level: number;
+  readonly [k: string]: unknown;
+}
+
+function harness(t: Parameters<Parameters<typeof t.test>[1]>[0], settings: Partial<CertWatchSettings> = {}, now?: () => number) {
+  const dir = t.testdir({});
+  const lines: Line[] = [];
+  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
+  const reloads: string[] = [];
+  const files = { certChain: `${dir}/cert-chain.pem`, key: `${dir}/key.pem`, rootCert: `${dir}/root-cert.pem` };
+  const watcher = new CertWatcher({
+    files,
+    settings: { debounceMs: 20, rehashIntervalMs: 0, expiryWarningMs: 0, startupWaitMs: 0, ...settings },
+    log,
+    onValidChange: (reason) => void reloads.push(reason),
+    ...(now ? { now } : {}),
+  });
+  t.teardown(() => watcher.stop());
+  const waitFor = async (msg: string, n = 1): Promise<Line> => {
+    for (let tries = 0; tries < 1_000; tries++) {
+      const hits = lines.filter((l) => l.msg === msg);
+      if (hits.length >= n) return hits[n - 1]!;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no ${n}. "${msg}" log line; last: ${JSON.stringify(lines.slice(-3))}`);
+  };
+  return { dir, files, lines, reloads, watcher, waitFor, write: (set: Partial<CertSet>) => writeInPlace(dir, set) };
+}
+
+const count = async (result: string): Promise<number> => (await metrics.certReloads.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+
+t.test('a valid change asks for one reload, counts it and exports the new expiry', async (t) => {
+  const h = harness(t);
+  h.write(setA());
+  await h.watcher.start();
+  t.match(h.lines.find((l) => l.msg === 'certificates loaded'), { leaf: { fingerprint256: leafFingerprint(setA()) } });
+  const before = await count('applied');
+  h.write(setB());
+  const applied = await h.waitFor('certificates changed; hot-restarting envoy');
+  t.match(applied, { trigger: 'event', leaf: { subject: 'O=test, CN=leaf-b' } });
+  t.same(h.reloads, ['certificates changed']);
+  t.equal(await count('applied'), before + 1);
+  const expiry = (await metrics.certExpiry.get()).values.find((v) => v.labels.file === h.files.certChain);
+  t.equal(expiry?.value, Math.floor(Date.parse(new (await import('node:crypto')).X509Certificate(setB()['cert-chain.pem']).validTo) / 1000));
+});
+
+t.test('the same contents written again are "unchanged"; a rejected set touched again is not re-counted', async (t) => {
+  const h = harness(t);
+  h.write(setA());
+  await h.watcher.start();
+  const unchanged = await count('unchanged');
+  const invalid = await count('invalid');
+  h.write({ 'key.pem': fixture('leaf-a.key') });
+  await h.waitFor('certificate files touched but their contents are the ones envoy runs with; nothing to do');
+  h.write({ 'key.pem': 'garbage' });
+  await h.waitFor('certificate change rejected; the running envoy keeps serving');
+  h.write({ 'key.pem': 'garbage' });
+  await h.waitFor('certificate files touched; still the rejected contents');
+  t.equal(await count('unchanged'), unchanged + 2);
+  t.equal(await count('invalid'), invalid + 1);
+  t.same(h.reloads, []);
+});
+
+t.test('the periodic re-hash finds a change whose events never arrived', async (t) => {
+  // A debounce far longer than the test: file events alone would never lead to a check.
+  const h = harness(t, { debounceMs: 3_600_000, rehashIntervalMs: 30 });
+  h.write(setA());
+  await h.watcher.start();
+  h.write(setB());
+  t.match(await h.waitFor('certificates changed; hot-restarting envoy'), { trigger: 'rehash' });
+  h.write({ 'key.pem': 'garbage' });
+  await h.waitFor('certificate change rejected; the running envoy keeps serving');
+  await new Promise((r) => setTimeout(r, 150)); // several more periods over the same rejected set
+  t.same(h.reloads, ['certificates changed']);
+  t.equal(h.lines.filter((l) => l.msg === 'certificate change rejected; the running envoy keeps serving').length, 1, 'said once, not every period');
+});
+
+t.test('a deleted file is re-armed: its return is seen through events', async (t) => {
+  const h = harness(t);
+  h.write(setA());
+  await h.watcher.start();
+  rmSync(h.files.key);
+  t.match(await h.waitFor('certificate change rejected; the running envoy keeps serving'), { reason: /key\.pem \(ENOENT\)/ });
+  h.write(setB());
+  await h.waitFor('certificates changed; hot-restarting envoy');
+  writeFileSync(h.files.key, 'garbage'); // the re-armed path keeps reporting in-place writes
+  await h.waitFor('certificate change rejected; the running envoy keeps serving', 2);
+  t.same(h.reloads, ['certificates changed']);
+});
+
+t.test('expiry: a warning inside the window, an error once expired, each said once', async (t) => {
+  let clock = Date.now();
+  const h = harness(t, { expiryWarningMs: 200 * 365 * 86_400_000, rehashIntervalMs: 20 }, () => clock);
+  h.write(setA());
+  await h.watcher.start();
+  const soon = h.lines.filter((l) => l.msg === 'certificate expires soon');
+  t.same(soon.map((l) => l.file), [h.files.certChain, h.files.rootCert], 'both files, at load');
+  t.match(soon[0], { expiresIn: /^\d+h\d+m\d+s$/ });
+  clock = Date.parse('2200-01-01');
+  await h.waitFor('certificate has expired; TLS with it fails until the files are renewed', 2);
+  await new Promise((r) => setTimeout(r, 100)); // several more periods
+  t.equal(h.lines.filter((l) => l.msg.startsWith('certificate has expired')).length, 2, 'once per file');
+  t.equal(h.lines.filter((l) => l.msg === 'certificate expires soon').length, 2);
+  t.same(h.reloads, []);
+});
+
+t.test('invalid at start is reported; stop() ends the watching', async (t) => {
+  const h = harness(t);
+  h.write({ ...setA(), 'key.pem': fixture('leaf-b.key') });
+  await h.watcher.start();
+  t.match(h.lines.find((l) => l.msg === 'certificate files at start are invalid; envoy starts anyway and restarts once they are valid'), { reason: /does not match/ });
+  await h.watcher.stop();
+  h.write(setB());
+  await new Promise((r) => setTimeout(r, 200));
+  t.same(h.reloads, [], 'nothing after stop');
+});
