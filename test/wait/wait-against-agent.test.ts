@@ -7,7 +7,7 @@ import { lines } from '../helpers/wait-harness.js';
 const timeoutLine = /^error: timeout waiting for Envoy proxy to become ready\. Last error: /;
 
 t.test('exits 0 once envoy is LIVE, having seen it not ready first', async (t) => {
-  const agent = await startAgent(t, { env: { ENVOY_STUB_LIVE_DELAY_MS: '1500' } });
+  const agent = await startAgent(t, { env: { ENVOY_STUB_LIVE_DELAY_MS: '3000' } });
   const url = `http://127.0.0.1:${agent.ports.status}/healthz/ready`;
   const res = await runAgent(['wait', '--url', url, '--periodMillis', '100'], { PILOT_AGENT_LOG_LEVEL: 'debug' });
   t.equal(res.code, 0, res.stderr);
