@@ -30,6 +30,8 @@ const env = {
   INSTANCE_IP: '127.0.0.1',
   SERVICE_ACCOUNT: 'default',
   ISTIO_METAJSON_LABELS: '{"app":"local-app","version":"v1"}',
+  // The stub's hot-restart state lives next to the bootstrap files, not in /dev/shm.
+  ENVOY_STUB_SHM_DIR: local,
   ...process.env,
 };
 
@@ -37,7 +39,8 @@ console.error(`starting: node ${args.map((a) => a.replace(root, '')).join(' ')}`
 // A process group of its own: Ctrl-C reaches only this launcher, which forwards each one exactly once
 // (the first drains envoy, a second means "stop now").
 const agent = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-agent.stdout.pipe(pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })).pipe(process.stdout);
+// pino-pretty writes to stdout itself; its readable side would echo the raw JSON.
+agent.stdout.pipe(pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1']) process.on(sig, () => agent.kill(sig));
 agent.on('exit', (code, signal) => {

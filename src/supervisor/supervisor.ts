@@ -108,7 +108,7 @@ export class Supervisor {
     const actions = step(this.#machine, event);
     this.stats.serving(isServing(this.#machine));
     if (this.#machine.state !== before) {
-      this.log.info({ from: before, to: this.#machine.state, event: event.type }, 'state');
+      this.log.info({ from: before, to: this.#machine.state, event: event.type }, `lifecycle: ${before} → ${this.#machine.state}`);
       if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= Date.now();
       // Whatever path led to stopping, nothing may outlive parentShutdownDuration from here.
       if (this.#machine.state === 'stopping' && !this.#timers.has('kill')) this.#armKillDeadline();
