@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseGoDuration } from '../../src/cli/duration.js';
 import { parseArgs } from '../../src/cli/parse-args.js';
 import { proxyFlags } from '../../src/cli/proxy-flags.js';
+import { parseFlags as parseIptablesFlags } from '../../src/iptables/parse-flags.js';
 import { waitFlags } from '../../src/cli/commands/wait.js';
 import { repoRoot, seedProxyArgs } from '../helpers/agent.js';
 
@@ -85,8 +86,14 @@ for (const file of files) {
       }
 
       const init = spec.initContainers!.find((c) => c.name === 'istio-init')!;
-      t.same(init.command, ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020'],
+      t.equal(init.image, proxy.image, 'istio-init runs the same image (its ENTRYPOINT is pilot-agent)');
+      t.same(init.args, ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020'],
         "the seed's istio-iptables arguments, with 15021 (the probed health port) excluded as well");
+      const captured = parseIptablesFlags(init.args!.slice(1));
+      t.same(Object.fromEntries(captured.explicit), {
+        'envoy-port': '15001', 'inbound-capture-port': '15006', 'proxy-uid': '1337', 'istio-inbound-interception-mode': 'REDIRECT',
+        'istio-service-cidr': '*', 'istio-service-exclude-cidr': '', 'istio-inbound-ports': '*', 'istio-local-exclude-ports': '15090,15021,15020',
+      }, "parsed by the agent's own istio-iptables flag parser");
       t.same(init.securityContext?.capabilities?.add, ['NET_ADMIN', 'NET_RAW']);
       t.equal(init.securityContext?.runAsUser, 0);
       t.equal(proxy.securityContext?.runAsUser, 1337, 'envoy runs as the uid istio-iptables exempts (-u 1337)');
