@@ -2,8 +2,8 @@
 // MUTUAL_TLS start-up that has to wait for the secret volume.
 import t from 'tap';
 import { startAgent, type RunningAgent } from '../helpers/running-agent.js';
-import { leafFingerprint, setA, setB, setC } from './pki.js';
-import { SecretVolume } from './volume.js';
+import { leafFingerprint, setA, setB, setC } from '../fixtures/certs/pki.js';
+import { SecretVolume } from '../fixtures/certs/volume.js';
 
 const starts = (agent: RunningAgent): number[] =>
   agent.events().filter((e) => e.event === 'start' && e.mode !== 'validate').map((e) => e.restartEpoch as number);

@@ -2,8 +2,8 @@
 // logged, and the next change is judged afresh.
 import t from 'tap';
 import { startAgent, type RunningAgent } from '../helpers/running-agent.js';
-import { certSet, fixture, leafFingerprint, setA, setB } from './pki.js';
-import { SecretVolume } from './volume.js';
+import { certSet, fixture, leafFingerprint, setA, setB } from '../fixtures/certs/pki.js';
+import { SecretVolume } from '../fixtures/certs/volume.js';
 
 const rejected = 'certificate change rejected; the running envoy keeps serving';
 

@@ -1,9 +1,9 @@
 // Valid rotations, the ways files really change: each gives exactly one new epoch, with the final
 // contents, and readiness never drops.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startAgent, type RunningAgent } from '../helpers/running-agent.js';
-import { leafFingerprint, setA, setB, setC, type CertSet } from './pki.js';
-import { SecretVolume, writeInPlace } from './volume.js';
+import { leafFingerprint, setA, setB, setC } from '../fixtures/certs/pki.js';
+import { SecretVolume, writeInPlace } from '../fixtures/certs/volume.js';
 
 const starts = (agent: RunningAgent): number[] =>
   agent.events().filter((e) => e.event === 'start' && e.mode !== 'validate').map((e) => e.restartEpoch as number);
@@ -12,7 +12,7 @@ const applied = (agent: RunningAgent): string[] =>
   agent.logs.filter((l) => l.msg === 'certificates changed; hot-restarting envoy').map((l) => (l.leaf as { fingerprint256: string }).fingerprint256);
 
 /** Start with set A in `dir` (written by `write`), wait until epoch 0 is LIVE with it loaded. */
-async function agentWith(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string> = {}) {
+async function agentWith(t: Test, env: Record<string, string> = {}) {
   const certDir = `${t.testdir({})}/certs`;
   const volume = new SecretVolume(certDir);
   volume.write(setA());

@@ -2,7 +2,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import t from 'tap';
 import type { CertMaterial, CertRole } from '../../src/certs/material.js';
 import { validateCertMaterial } from '../../src/certs/validate.js';
-import { fixture } from './pki.js';
+import { fixture } from '../fixtures/certs/pki.js';
 
 const files = { certChain: '/c/cert-chain.pem', key: '/c/key.pem', rootCert: '/c/root-cert.pem' };
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import t from 'tap';
 import { waitForCertFiles } from '../../src/certs/wait.js';
 
-function capture(): { log: ReturnType<typeof pino>; msgs: string[] } {
+function capture(): { log: Logger; msgs: string[] } {
   const msgs: string[] = [];
   return { msgs, log: pino({ level: 'debug' }, { write: (s: string) => void msgs.push((JSON.parse(s) as { msg: string }).msg) }) };
 }

@@ -2,12 +2,12 @@
 // the paths the black-box tests cannot steer (lost events, the clock, metrics, stop).
 import { rmSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { CertWatcher } from '../../src/certs/watcher.js';
 import type { CertWatchSettings } from '../../src/certs/settings.js';
 import { metrics } from '../../src/metrics/registry.js';
-import { fixture, leafFingerprint, setA, setB, type CertSet } from './pki.js';
-import { writeInPlace } from './volume.js';
+import { fixture, leafFingerprint, setA, setB, type CertSet } from '../fixtures/certs/pki.js';
+import { writeInPlace } from '../fixtures/certs/volume.js';
 
 interface Line {
   readonly msg: string;
@@ -15,7 +15,9 @@ interface Line {
   readonly [k: string]: unknown;
 }
 
-function harness(t: Parameters<Parameters<typeof t.test>[1]>[0], settings: Partial<CertWatchSettings> = {}, now?: () => number) {
+function harness(t: Test, settings: Partial<CertWatchSettings> = {}, now?: () => number) {
+  // Registered before the test dir, so the watcher stops before tap removes the files under it.
+  t.teardown(() => watcher.stop());
   const dir = t.testdir({});
   const lines: Line[] = [];
   const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
@@ -28,7 +30,6 @@ function harness(t: Parameters<Parameters<typeof t.test>[1]>[0], settings: Parti
     onValidChange: (reason) => void reloads.push(reason),
     ...(now ? { now } : {}),
   });
-  t.teardown(() => watcher.stop());
   const waitFor = async (msg: string, n = 1): Promise<Line> => {
     for (let tries = 0; tries < 1_000; tries++) {
       const hits = lines.filter((l) => l.msg === msg);
@@ -99,6 +100,17 @@ t.test('a deleted file is re-armed: its return is seen through events', async (t
   writeFileSync(h.files.key, 'garbage'); // the re-armed path keeps reporting in-place writes
   await h.waitFor('certificate change rejected; the running envoy keeps serving', 2);
   t.same(h.reloads, ['certificates changed']);
+});
+
+t.test('files missing at start are found when they appear, without the re-hash', async (t) => {
+  const h = harness(t);
+  await h.watcher.start();
+  t.ok(h.lines.some((l) => l.msg === 'certificate files not present; envoy starts without them and restarts once they appear and are valid'));
+  h.write(setA());
+  t.match(await h.waitFor('certificates changed; hot-restarting envoy'), { trigger: 'event', leaf: { subject: 'O=test, CN=leaf-a' } });
+  h.write(setB()); // armed now: in-place writes are events
+  await h.waitFor('certificates changed; hot-restarting envoy', 2);
+  t.same(h.reloads, ['certificates changed', 'certificates changed']);
 });
 
 t.test('expiry: a warning inside the window, an error once expired, each said once', async (t) => {
