@@ -1,5 +1,4 @@
-import { parseGoDuration } from '../cli/duration.js';
-import { AgentError, ErrorCodes } from '../errors/index.js';
+import { envBool, envCount, envDuration, type Env } from './env-values.js';
 
 /** How the supervisor restarts, drains and reports; environment-tunable, defaults from the issues. */
 export interface SupervisionConfig {
@@ -21,44 +20,15 @@ export interface SupervisionConfig {
   readonly liveWaitMs: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export function readSupervision(env: Env = process.env): SupervisionConfig {
   return Object.freeze({
-    restartBudget: count(env, 'ENVOY_RESTART_BUDGET', 10),
-    backoffMs: duration(env, 'ENVOY_RESTART_BACKOFF', 200),
-    backoffMaxMs: duration(env, 'ENVOY_RESTART_BACKOFF_MAX', 5_000),
-    budgetResetMs: duration(env, 'ENVOY_RESTART_BUDGET_RESET', 60_000),
-    exitOnZeroActiveConnections: bool(env, 'EXIT_ON_ZERO_ACTIVE_CONNECTIONS', false),
-    minimumDrainMs: duration(env, 'MINIMUM_DRAIN_DURATION', 5_000),
+    restartBudget: envCount(env, 'ENVOY_RESTART_BUDGET', 10, 1, 1000),
+    backoffMs: envDuration(env, 'ENVOY_RESTART_BACKOFF', 200),
+    backoffMaxMs: envDuration(env, 'ENVOY_RESTART_BACKOFF_MAX', 5_000),
+    budgetResetMs: envDuration(env, 'ENVOY_RESTART_BUDGET_RESET', 60_000),
+    exitOnZeroActiveConnections: envBool(env, 'EXIT_ON_ZERO_ACTIVE_CONNECTIONS', false),
+    minimumDrainMs: envDuration(env, 'MINIMUM_DRAIN_DURATION', 5_000),
     terminationMessagePath: env.TERMINATION_MESSAGE_PATH || '/dev/termination-log',
     liveWaitMs: 20_000,
   });
-}
-
-function bad(name: string, raw: string, expected: string): AgentError {
-  return new AgentError(ErrorCodes.BAD_ENV, `invalid value ${JSON.stringify(raw)} for ${name}: ${expected}`);
-}
-
-function count(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) throw bad(name, raw, 'expected a whole number from 1 to 1000');
-  return Number(raw);
-}
-
-function duration(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const ms = parseGoDuration(raw);
-  if (ms === undefined || ms < 0) throw bad(name, raw, 'expected a Go duration such as 200ms or 5s');
-  return ms;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw bad(name, raw, 'expected true or false');
 }

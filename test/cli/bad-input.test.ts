@@ -38,6 +38,7 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; expec
   { name: 'an app probe with a named port', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{"/app-health/a/livez":{"httpGet":{"port":"http"}}}' }, expect: /\/app-health\/a\/livez: the port must be a number/ },
   { name: 'an app probe with two actions', args: ['bootstrap'], env: { ISTIO_KUBE_APP_PROBERS: '{"/app-health/a/livez":{"httpGet":{"port":80},"tcpSocket":{"port":80}}}' }, expect: /expected exactly one of httpGet, tcpSocket/ },
   { name: 'app metrics on an agent port', args: ['bootstrap'], env: { ISTIO_PROMETHEUS_ANNOTATIONS: '{"port":"15090"}' }, expect: /ISTIO_PROMETHEUS_ANNOTATIONS: port 15090 belongs to the agent or envoy/ },
+  { name: 'a budget reset longer than a timer can wait', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET_RESET: '1000h' }, expect: /"1000h" for ENVOY_RESTART_BUDGET_RESET: expected a Go duration from 0s to 596h/ },
   { name: 'a base id envoy cannot scale', args: ['bootstrap', '--baseId', '500000000'], expect: /"500000000" for --baseId/ },
 ];
 
