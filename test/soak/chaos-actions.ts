@@ -27,6 +27,8 @@ export interface ChaosContext {
   appliedFingerprint: string;
   /** Envoys stopped right now, so that a failing test can still continue them. */
   readonly stopped: Set<number>;
+  /** Date.now() at which the chaos phase ends: no action waits past it to begin. */
+  readonly end: number;
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -60,14 +62,27 @@ function servingEnvoy(agent: RunningAgent): ReturnType<typeof newestStart> {
   return p && p.ppid === agent.proc.pid && p.state !== 'Z' ? newest : undefined;
 }
 
+/** Envoy epochs still running as the agent's children (a hot restart's parent lingers for parentShutdownDuration). */
+function runningEnvoys(agent: RunningAgent): number {
+  return agent.envoyPids().filter((pid) => {
+    const p = readProc(pid);
+    return p !== undefined && p.ppid === agent.proc.pid && p.state !== 'Z';
+  }).length;
+}
+
 /**
  * Kill the serving envoy as a crash would. Only once the agent says it is LIVE, and only while the
- * crash keeps the failure count below the budget, so the run goes on (the give-up path has its own tests).
+ * crash keeps the failure count below the budget, so the run goes on (the give-up path has its own
+ * tests). A crash may cost more than one failure: the agent currently also counts the exit of each
+ * older epoch it kills after the crash (see the soak's report), so every running epoch is priced in.
  */
 async function crash(c: ChaosContext): Promise<ActionRecord> {
   const at = Date.now();
   const { agent, settings } = c;
-  const ready = await until(() => currentState(agent.logs) === 'live' && failuresNow(agent.logs) + 1 < settings.restartBudget && servingEnvoy(agent) !== undefined, 8_000);
+  const ready = await until(
+    () => currentState(agent.logs) === 'live' && failuresNow(agent.logs) + runningEnvoys(agent) < settings.restartBudget && servingEnvoy(agent) !== undefined,
+    Math.min(8_000, c.end - Date.now()),
+  );
   const target = servingEnvoy(agent);
   if (!ready || !target) return { kind: 'crash', at, skipped: `state ${currentState(agent.logs)}, failures ${failuresNow(agent.logs)}` };
   const signal = c.random.pick(['SIGKILL', 'SIGSEGV', 'SIGABRT'] as const);
@@ -81,7 +96,8 @@ async function hang(c: ChaosContext): Promise<ActionRecord> {
   const at = Date.now();
   const target = servingEnvoy(c.agent);
   if (!target) return { kind: 'hang', at, skipped: `no running envoy (state ${currentState(c.agent.logs)})` };
-  const heldMs = c.random.int(300, 3_500); // past 3 s the agent's readiness query times out
+  // Past 3 s the agent's readiness query times out; never past the end of the chaos phase.
+  const heldMs = Math.max(0, Math.min(c.random.int(300, 3_500), c.end - Date.now()));
   c.stopped.add(target.pid);
   try {
     process.kill(target.pid, 'SIGSTOP');

@@ -15,6 +15,11 @@ import { runSoak } from './soak-run.js';
 import { readSoakSettings } from './soak-settings.js';
 
 const settings = readSoakSettings();
+
+// Found by this soak; reported, not fixed here (src/supervisor/machine.ts is not ours). Kept as a todo
+// so `npm test` stays green; drop the todo once fixed.
+const doubleCountTodo =
+  'agent: after a crash, the exit of each older epoch it SIGKILLs (or that ends its parent-shutdown) is counted as another crash — failures double, the back-off restarts, and it gives up early';
 t.comment(`chaos soak seed ${settings.seed} (SOAK_SEED=${settings.seed} replays the same actions)`);
 
 t.test(`chaos soak, seed ${settings.seed}, ${settings.chaosSeconds} s`, async (t) => {
@@ -38,7 +43,7 @@ t.test(`chaos soak, seed ${settings.seed}, ${settings.chaosSeconds} s`, async (t
     exit: { code: run.exit.code, signal: run.exit.signal, survivors: run.survivors.length },
   };
   for (const line of reportLines(report)) t.comment(line);
-  writeReport(process.env.SOAK_REPORT, report);
+  writeReport(process.env.SOAK_REPORT, report, run.watch.rss);
   const seed = `(seed ${settings.seed})`;
 
   t.test('every kind of chaos happened and the agent noticed it', async (t) => {
@@ -68,6 +73,7 @@ t.test(`chaos soak, seed ${settings.seed}, ${settings.chaosSeconds} s`, async (t
   t.test('restarts stay within the budget, with the configured back-off', async (t) => {
     t.same(budget.problems, [], seed);
     t.ok(budget.maxFailures < settings.restartBudget, `max consecutive failures ${budget.maxFailures} < budget ${settings.restartBudget}`);
+    t.same(coverage.unexplainedCrashes, [], `every failure the agent counts is a crash the chaos caused ${seed}`, { todo: doubleCountTodo });
   });
 
   t.test("the agent's RSS does not grow across the run", async (t) => {

@@ -6,6 +6,7 @@ import type { ActionCoverage } from './invariants/action-coverage.js';
 import type { ReadinessVerdict } from './invariants/readiness.js';
 import type { RssVerdict } from './invariants/rss-growth.js';
 import type { ZombieVerdict } from './invariants/zombies.js';
+import type { RssSample } from './process-watch.js';
 import type { SoakSettings } from './soak-settings.js';
 
 export interface SoakReport {
@@ -30,6 +31,7 @@ export function reportLines(r: SoakReport): string[] {
     `machine: ${cpus().length} CPUs, load average ${loadavg().map(round).join(' ')}`,
     `actions: ${kinds.map((k) => `${k} ${c.performed[k]}${c.skipped[k] ? ` (+${c.skipped[k]} skipped)` : ''}`).join(', ')}`,
     `crashes: ${c.crashesSeenAsCrash} seen as crashes, ${c.crashesSeenOtherwise} otherwise, ${c.crashesUnseen} unseen; hot restarts ${c.hotRestarts}; envoy starts ${r.restarts.envoyStarts}; max failures ${r.restarts.maxFailures}/${r.settings.restartBudget}, budget resets ${r.restarts.resets}`,
+    ...c.unexplainedCrashes.map((u) => `crash not caused by the chaos: ${u}`),
     `certificates: ${c.rotationsApplied} applied, ${c.rotationsRejected} rejected, ${c.certReloadRequests} reloads requested by the watcher`,
     `signals: SIGHUP ${c.signalsReceived.SIGHUP}/${c.signalsSent.SIGHUP} received, SIGUSR1 ${c.signalsReceived.SIGUSR1}/${c.signalsSent.SIGUSR1} received, ${c.usr1AtEnvoy} at envoy`,
     `orphans: ${r.orphans.spawned} spawned (${r.settings.orphansPerStart} per start, ${r.settings.orphanLifetimeMs} ms), ${r.orphans.goneBeforeScrape} gone before the scrape, istio_agent_zombies_reaped_total ${r.orphans.reapedTotal}`,
@@ -40,6 +42,6 @@ export function reportLines(r: SoakReport): string[] {
   ];
 }
 
-export function writeReport(path: string | undefined, r: SoakReport): void {
-  if (path) writeFileSync(path, `${JSON.stringify({ ...r, machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, at: new Date().toISOString() }, null, 2)}\n`);
+export function writeReport(path: string | undefined, r: SoakReport, rssSeries: readonly RssSample[]): void {
+  if (path) writeFileSync(path, `${JSON.stringify({ ...r, rssSeriesMiB: rssSeries.map((s) => [s.at, round(s.bytes / 1048576)]), machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, at: new Date().toISOString() }, null, 2)}\n`);
 }

@@ -5,15 +5,13 @@ import { perform, type ActionKind, type ActionRecord, type ChaosContext } from '
 
 const deck: readonly ActionKind[] = ['crash', 'crash', 'hang', 'hupStorm', 'hupStorm', 'usr1Storm', 'rotateValid', 'rotateValid', 'rotateInvalid'];
 
-export async function runChaos(c: ChaosContext, seconds: number, onAction: (r: ActionRecord) => void): Promise<ActionRecord[]> {
+export async function runChaos(c: ChaosContext): Promise<ActionRecord[]> {
   const records: ActionRecord[] = [];
-  const end = Date.now() + seconds * 1000;
   let hand: ActionKind[] = [];
-  while (Date.now() < end && c.agent.proc.exitCode === null) {
+  while (Date.now() < c.end && c.agent.proc.exitCode === null) {
     if (hand.length === 0) hand = c.random.shuffle(deck);
     const record = await perform(c, hand.shift()!);
     records.push(record);
-    onAction(record);
     await new Promise((r) => setTimeout(r, c.random.int(100, 1_200)));
   }
   return records;

@@ -1,6 +1,7 @@
 // One soak run from start to exit: the agent against the stub with a certificate volume, the
 // process watch and the probe load around the seeded chaos, the orphan evidence taken before the
 // final SIGTERM, and the survivors looked for the moment the agent is gone.
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Test } from 'tap';
 import { sampleValue } from '../helpers/prometheus.js';
 import { startAgent, type RunningAgent } from '../helpers/running-agent.js';
@@ -27,6 +28,15 @@ export interface SoakOutcome {
   readonly wallSeconds: number;
 }
 
+/** SOAK_LOG_DIR keeps the agent's log lines, its stderr (envoy's, copied) and the stub's events for a post-mortem. */
+function keepLogs(dir: string | undefined, agent: RunningAgent): void {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/agent.jsonl`, agent.logs.map((l) => JSON.stringify(l)).join('\n'));
+  writeFileSync(`${dir}/agent.stderr`, agent.stderr);
+  if (existsSync(agent.eventLog)) copyFileSync(agent.eventLog, `${dir}/stub-events.jsonl`);
+}
+
 const grandchildPids = (agent: RunningAgent): number[] => agent.events().filter((e) => e.event === 'grandchild').map((e) => e.pid as number);
 
 export async function runSoak(t: Test, settings: SoakSettings): Promise<SoakOutcome> {
@@ -51,9 +61,10 @@ export async function runSoak(t: Test, settings: SoakSettings): Promise<SoakOutc
     random: new SeededRandom(settings.seed),
     invalid: invalidSets(),
     appliedFingerprint: leafFingerprint(valid[0]!),
+    end: Date.now() + settings.chaosSeconds * 1000,
   };
   const chaosStart = Date.now();
-  const records = await runChaos(context, settings.chaosSeconds, () => undefined);
+  const records = await runChaos(context);
   const chaosEnd = Date.now();
 
   // Orphans that are gone now were reaped by now, and only the agent could reap them (they were its
@@ -69,6 +80,7 @@ export async function runSoak(t: Test, settings: SoakSettings): Promise<SoakOutc
   watch.stop();
   const survivors = findSurvivors(watch.descendants.values(), [...agent.envoyPids(), ...grandchildPids(agent)], ticksAtExit);
   await probes.stop();
+  keepLogs(process.env.SOAK_LOG_DIR, agent);
   return {
     agent, records, watch, probes, chaosStart, chaosEnd,
     orphans: { spawned: spawned.length, goneBeforeScrape, reapedTotal },

@@ -39,7 +39,7 @@ export function readSoakSettings(env: NodeJS.ProcessEnv = process.env): SoakSett
   return {
     seed,
     chaosSeconds,
-    restartBudget: 6,
+    restartBudget: 8,
     backoffMs: 100,
     backoffMaxMs: 800,
     budgetResetMs: 2_000,

@@ -25,6 +25,8 @@ export interface ActionCoverage {
   readonly signalsReceived: { readonly SIGHUP: number; readonly SIGUSR1: number };
   /** SIGUSR1s the stub envoys logged (forwarded by the agent). */
   readonly usr1AtEnvoy: number;
+  /** Crashes the agent logged that none of our kills explains (a restart that failed on its own), with what preceded them. */
+  readonly unexplainedCrashes: readonly string[];
 }
 
 const kinds: readonly ActionKind[] = ['crash', 'hang', 'hupStorm', 'usr1Storm', 'rotateValid', 'rotateInvalid'];
@@ -71,6 +73,12 @@ export function actionCoverage(records: readonly ActionRecord[], logs: readonly 
         break;
     }
   }
+  const ours = new Set(records.map((r) => (r.kind === 'crash' ? r.seen : undefined)));
+  const unexplainedCrashes = logs.flatMap((l, i) =>
+    l.msg === msgs.crashed && !ours.has(l)
+      ? [`${l.time as string} epoch ${String(l.epoch)} status ${String(l.status)} failures ${String(l.failures)}, after: ${logs.slice(Math.max(0, i - 6), i).map((p) => p.msg).join(' | ')}`]
+      : [],
+  );
   const received = (sig: string): number => logs.filter((l) => l.msg === msgs.signalReceived && l.signal === sig).length;
   return {
     performed,
@@ -86,5 +94,6 @@ export function actionCoverage(records: readonly ActionRecord[], logs: readonly 
     signalsSent,
     signalsReceived: { SIGHUP: received('SIGHUP'), SIGUSR1: received('SIGUSR1') },
     usr1AtEnvoy: events.filter((e) => e.event === 'signal' && e.signal === 'SIGUSR1').length,
+    unexplainedCrashes,
   };
 }
