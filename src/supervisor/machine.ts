@@ -73,11 +73,26 @@ export interface Machine {
   preparing: number | undefined;
   /** The validated bootstrap epoch 0 starts from once a cold restart has stopped everything. */
   coldFile: string | undefined;
+  /** Epochs killed because the serving one crashed: their exits are expected, not further crashes. */
+  readonly doomed: Set<number>;
+  /** The back-off ended while doomed epochs were still exiting: start epoch 0 once they are gone. */
+  startWhenClear: boolean;
   readonly limits: Limits;
 }
 
 export function newMachine(limits: Limits): Machine {
-  return { state: 'idle', epochs: new Map(), failures: 0, coldNext: false, reloadPending: false, preparing: undefined, coldFile: undefined, limits };
+  return {
+    state: 'idle',
+    epochs: new Map(),
+    failures: 0,
+    coldNext: false,
+    reloadPending: false,
+    preparing: undefined,
+    coldFile: undefined,
+    doomed: new Set(),
+    startWhenClear: false,
+    limits,
+  };
 }
 
 /** Whether kubelet may send traffic, as far as the lifecycle knows (the status server also asks envoy). */
@@ -127,6 +142,11 @@ export function step(m: Machine, e: Event): Action[] {
 
     case 'backoffElapsed':
       if (m.state !== 'backingOff') return [];
+      if (m.epochs.size > 0) {
+        // A new epoch 0 cannot bind envoy's hot-restart sockets while a killed epoch still holds them.
+        m.startWhenClear = true;
+        return [];
+      }
       m.state = 'starting';
       return spawn(m, 0, 'crash');
 
@@ -184,6 +204,16 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   m.epochs.delete(epoch);
   const fields = { epoch, ...exit };
 
+  if (m.doomed.delete(epoch)) {
+    const acts: Action[] = [log('info', 'envoy epoch stopped after the crash of its successor', fields)];
+    if (m.epochs.size === 0 && m.startWhenClear && m.state === 'backingOff') {
+      m.startWhenClear = false;
+      m.state = 'starting';
+      acts.push(...spawn(m, 0, 'crash'));
+    }
+    return acts;
+  }
+
   if (m.state === 'draining' || m.state === 'stopping') {
     if (m.epochs.size > 0) return [log('info', 'envoy epoch stopped', fields)];
     m.state = 'stopped';
@@ -217,7 +247,10 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   const others = running(m);
   m.failures += 1;
   const acts: Action[] = [log('error', 'envoy exited unexpectedly', { ...fields, failures: m.failures, budget: m.limits.restartBudget })];
-  if (others.length > 0) acts.push({ type: 'signal', epochs: others, signal: 'SIGKILL' });
+  if (others.length > 0) {
+    for (const e of others) m.doomed.add(e);
+    acts.push({ type: 'signal', epochs: others, signal: 'SIGKILL' });
+  }
   m.coldNext = false;
   m.reloadPending = false;
   if (m.failures >= m.limits.restartBudget) {

@@ -201,6 +201,24 @@ t.test('a LIVE child crashing while its parent drains is a crash: the parent is 
   const acts = step(m, { type: 'epochExited', epoch: 1, exit: crash });
   t.same(find(acts, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGKILL' });
   t.equal(m.state, 'backingOff');
+  t.equal(m.failures, 1);
+  // Found by the chaos soak: the killed parent's exit used to count as a second crash.
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } })), []);
+  t.equal(m.failures, 1, 'the epoch we killed is not another crash');
+  t.equal(m.state, 'backingOff');
+  t.same(find(step(m, { type: 'backoffElapsed' }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'crash' });
+});
+
+t.test('the back-off waits for killed epochs to exit before starting epoch 0', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  step(m, { type: 'epochExited', epoch: 1, exit: crash });
+  t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'epoch 0 still holds the hot-restart sockets');
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'crash' });
+  t.equal(m.state, 'starting');
+  t.equal(m.failures, 1);
 });
 
 t.test('events for unknown epochs or the wrong state change nothing', async (t) => {
