@@ -37,7 +37,7 @@ export function reportLines(r: SoakReport): string[] {
     `orphans: ${r.orphans.spawned} spawned (${r.settings.orphansPerStart} per start, ${r.settings.orphanLifetimeMs} ms), ${r.orphans.goneBeforeScrape} gone before the scrape, istio_agent_zombies_reaped_total ${r.orphans.reapedTotal}`,
     `readiness probes: ${r.readiness.ok} × 200, ${r.readiness.notReady} × not ready, ${r.readiness.noAnswer} unanswered, ${r.readiness.duringDrain} answered while draining; violations ${r.readiness.violations}`,
     `zombies: ${r.zombies.sighted} sighted, max age ${r.zombies.maxAgeMs} ms, ${r.zombies.olderThan1s} seen over 1 s; violations ${r.zombies.violations}`,
-    `RSS: early median ${round(r.rss.earlyMiB)} MiB (${r.rss.earlySamples} samples), late median ${round(r.rss.lateMiB)} MiB (${r.rss.lateSamples}), allowed ≤ ${round(r.rss.allowedMiB)} MiB`,
+    `RSS: early p75 ${round(r.rss.earlyMiB)} MiB (${r.rss.earlySamples} samples), late p75 ${round(r.rss.lateMiB)} MiB (${r.rss.lateSamples}), allowed ≤ ${round(r.rss.allowedMiB)} MiB`,
     `exit: code ${r.exit.code}, signal ${r.exit.signal}, survivors ${r.exit.survivors}`,
   ];
 }

@@ -37,7 +37,9 @@ function keepLogs(dir: string | undefined, agent: RunningAgent): void {
   if (existsSync(agent.eventLog)) copyFileSync(agent.eventLog, `${dir}/stub-events.jsonl`);
 }
 
-const grandchildPids = (agent: RunningAgent): number[] => agent.events().filter((e) => e.event === 'grandchild').map((e) => e.pid as number);
+/** Orphans the stubs named; a shell killed (by a forwarded signal) before it printed the pid names none. */
+const grandchildPids = (agent: RunningAgent): number[] =>
+  agent.events().flatMap((e) => (e.event === 'grandchild' && typeof e.pid === 'number' && e.pid > 1 ? [e.pid] : []));
 
 export async function runSoak(t: Test, settings: SoakSettings): Promise<SoakOutcome> {
   const began = Date.now();
