@@ -79,14 +79,18 @@ function runningEnvoys(agent: RunningAgent): number {
 async function crash(c: ChaosContext): Promise<ActionRecord> {
   const at = Date.now();
   const { agent, settings } = c;
+  const signal = c.random.pick(['SIGKILL', 'SIGSEGV', 'SIGABRT'] as const); // drawn first: a skip must not shift the sequence
   const ready = await until(
     () => currentState(agent.logs) === 'live' && failuresNow(agent.logs) + runningEnvoys(agent) < settings.restartBudget && servingEnvoy(agent) !== undefined,
     Math.min(8_000, c.end - Date.now()),
   );
   const target = servingEnvoy(agent);
   if (!ready || !target) return { kind: 'crash', at, skipped: `state ${currentState(agent.logs)}, failures ${failuresNow(agent.logs)}` };
-  const signal = c.random.pick(['SIGKILL', 'SIGSEGV', 'SIGABRT'] as const);
-  process.kill(target.pid, signal);
+  try {
+    process.kill(target.pid, signal);
+  } catch {
+    return { kind: 'crash', at, skipped: 'the target exited first' };
+  }
   const seen = await lineAfter(agent, target.index + 1, (l) => isExitLine(l) && l.epoch === target.epoch, 15_000);
   return { kind: 'crash', at, pid: target.pid, epoch: target.epoch, signal, ...(seen ? { seen } : {}) };
 }
@@ -94,13 +98,17 @@ async function crash(c: ChaosContext): Promise<ActionRecord> {
 /** Freeze the serving envoy (its admin stops answering), then let it go on. */
 async function hang(c: ChaosContext): Promise<ActionRecord> {
   const at = Date.now();
+  // Past 3 s the agent's readiness query times out; never past the end of the chaos phase. Drawn first: a skip must not shift the sequence.
+  const heldMs = Math.max(0, Math.min(c.random.int(300, 3_500), c.end - Date.now()));
   const target = servingEnvoy(c.agent);
   if (!target) return { kind: 'hang', at, skipped: `no running envoy (state ${currentState(c.agent.logs)})` };
-  // Past 3 s the agent's readiness query times out; never past the end of the chaos phase.
-  const heldMs = Math.max(0, Math.min(c.random.int(300, 3_500), c.end - Date.now()));
   c.stopped.add(target.pid);
   try {
-    process.kill(target.pid, 'SIGSTOP');
+    try {
+      process.kill(target.pid, 'SIGSTOP');
+    } catch {
+      return { kind: 'hang', at, skipped: 'the target exited first' };
+    }
     await pause(heldMs);
   } finally {
     try {

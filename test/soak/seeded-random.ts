@@ -1,5 +1,6 @@
 // A small seeded generator (mulberry32), so a failing run can be replayed with its printed seed:
-// the same seed gives the same sequence of actions, gaps and choices (the machine's timing still varies).
+// the same seed gives the same sequence of actions, gaps and choices; how far a run gets through it,
+// and what the agent is doing when each lands, still depends on the machine.
 export class SeededRandom {
   #state: number;
 

@@ -33,7 +33,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 export function readSoakSettings(env: NodeJS.ProcessEnv = process.env): SoakSettings {
   const seed = wholeNumber(env, 'SOAK_SEED') ?? randomInt(1, 2 ** 31);
   const chaosSeconds = wholeNumber(env, 'SOAK_SECONDS') ?? defaultChaosSeconds;
-  if (chaosSeconds < 10) throw new Error('SOAK_SECONDS must be at least 10: the RSS windows and every kind of action need the time');
+  if (chaosSeconds < 30) throw new Error('SOAK_SECONDS must be at least 30: the RSS windows (after a warm-up) and every kind of action need the time');
   // The run's own knobs come from the seed too, so a seed names the whole run.
   const knobs = new SeededRandom(seed ^ 0x5eed);
   return {
