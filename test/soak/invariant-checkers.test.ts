@@ -2,12 +2,12 @@
 // count a request that was in flight across a transition. A checker that cannot fail proves nothing.
 import t from 'tap';
 import type { AgentLogLine } from '../helpers/running-agent.js';
-import { lifecycleSpans, msgs } from './agent-log.js';
-import { checkReadiness } from './invariants/readiness.js';
-import { checkRestartBudget } from './invariants/restart-budget.js';
-import { checkRssGrowth } from './invariants/rss-growth.js';
-import { checkZombies } from './invariants/zombies.js';
-import type { Probe } from './probe-load.js';
+import { lifecycleSpans, msgs } from '../fixtures/soak/agent-log.js';
+import { checkReadiness } from '../fixtures/soak/invariants/readiness.js';
+import { checkRestartBudget } from '../fixtures/soak/invariants/restart-budget.js';
+import { checkRssGrowth } from '../fixtures/soak/invariants/rss-growth.js';
+import { checkZombies } from '../fixtures/soak/invariants/zombies.js';
+import type { Probe } from '../fixtures/soak/probe-load.js';
 
 const at = (ms: number): string => new Date(ms).toISOString();
 const transition = (ms: number, from: string, to: string): AgentLogLine => ({ msg: `lifecycle: ${from} → ${to}`, from, to, time: at(ms) });
