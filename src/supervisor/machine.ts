@@ -29,7 +29,12 @@ export type Event =
   /** Drain and keep running (POST /drain): the next shutdown request then stops envoy at once. */
   | { readonly type: 'drainRequested'; readonly reason: string }
   | { readonly type: 'drainElapsed' }
-  | { readonly type: 'killDeadline' };
+  | { readonly type: 'killDeadline' }
+  /** A signal for envoy itself (SIGUSR1: reopen the access logs). */
+  | { readonly type: 'forwardRequested'; readonly signal: ForwardedSignal };
+
+/** Signals the agent passes on to envoy rather than acting on them itself. */
+export type ForwardedSignal = 'SIGUSR1';
 
 export type Action =
   /** Start envoy at this epoch, with a prepared bootstrap or a freshly generated one. */
@@ -45,7 +50,7 @@ export type Action =
    * `hold` drains without ever ending on its own (POST /drain).
    */
   | { readonly type: 'drain'; readonly hold?: boolean }
-  | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' }
+  | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' | ForwardedSignal }
   | { readonly type: 'giveUp'; readonly epoch: number; readonly exit: EnvoyExit; readonly failures: number }
   | { readonly type: 'exit'; readonly code: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly fields?: Record<string, unknown> };
@@ -172,12 +177,28 @@ export function step(m: Machine, e: Event): Action[] {
       m.state = 'stopping';
       return [log('info', 'drain finished; terminating envoy'), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
 
+    case 'forwardRequested':
+      return onForward(m, e.signal);
+
     case 'killDeadline':
       if (m.state !== 'draining' && m.state !== 'stopping') return [];
       if (m.epochs.size === 0) return [];
       m.state = 'stopping';
       return [log('warn', 'envoy still running at the shutdown deadline; killing it', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGKILL' }];
   }
+}
+
+/**
+ * Only epochs seen LIVE get a forwarded signal: one still initializing may not have installed its
+ * handler yet, and the default action of SIGUSR1 would kill it. It opens its logs fresh anyway.
+ */
+function onForward(m: Machine, signal: ForwardedSignal): Action[] {
+  const live = [...m.epochs].filter(([, seenLive]) => seenLive).map(([epoch]) => epoch);
+  const starting = [...m.epochs].filter(([, seenLive]) => !seenLive).map(([epoch]) => epoch);
+  const acts: Action[] = [];
+  if (starting.length > 0) acts.push(log('info', 'signal not forwarded to an envoy that is not LIVE yet', { signal, epochs: starting }));
+  if (live.length > 0) acts.push({ type: 'signal', epochs: live, signal });
+  return acts;
 }
 
 function spawn(m: Machine, epoch: number, reason: StartReason, file?: string): Action[] {

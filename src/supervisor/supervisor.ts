@@ -10,7 +10,7 @@ import { waitUntilLive } from '../envoy/liveness.js';
 import { startEnvoy, type EnvoyExit, type EnvoyProcess } from '../envoy/process.js';
 import { validateWithEnvoy } from '../envoy/validate.js';
 import { drainUntilDone } from './drain.js';
-import { isServing, newMachine, step, type Action, type Event, type Machine, type State } from './machine.js';
+import { isServing, newMachine, step, type Action, type Event, type ForwardedSignal, type Machine, type State } from './machine.js';
 import { killTree } from './kill.js';
 import { SupervisorStats } from './stats.js';
 import { Timers } from './timers.js';
@@ -99,8 +99,9 @@ export class Supervisor {
     this.dispatch({ type: 'shutdownRequested', reason, fast });
   }
 
-  signalEnvoy(signal: NodeJS.Signals): void {
-    for (const { proc } of this.#epochs.values()) proc.signal(signal);
+  /** Pass a signal on to every LIVE epoch (the machine decides which may take it). */
+  signalEnvoy(signal: ForwardedSignal): void {
+    this.dispatch({ type: 'forwardRequested', signal });
   }
 
   dispatch(event: Event): void {
@@ -239,7 +240,7 @@ export class Supervisor {
     });
   }
 
-  #signal(epoch: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+  #signal(epoch: number, signal: 'SIGTERM' | 'SIGKILL' | ForwardedSignal): void {
     const running = this.#epochs.get(epoch);
     if (!running) return;
     this.log.info({ epoch, envoyPid: running.proc.pid, signal }, 'signalling envoy');

@@ -243,3 +243,15 @@ t.test('POST /drain drains and holds; the next shutdown request stops envoy at o
   const idle = newMachine(limits);
   t.same(kinds(step(idle, { type: 'drainRequested', reason: 'x' })), [], 'nothing to drain');
 });
+
+t.test('forwards SIGUSR1 only to epochs seen LIVE: a starting one has no handler yet', async (t) => {
+  const m = newMachine(limits);
+  step(m, { type: 'start' });
+  t.same(kinds(step(m, { type: 'forwardRequested', signal: 'SIGUSR1' })), [], 'epoch 0 still starting: nothing sent');
+  step(m, { type: 'epochLive', epoch: 0 });
+  t.same(find(step(m, { type: 'forwardRequested', signal: 'SIGUSR1' }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGUSR1' });
+  step(m, { type: 'reloadRequested', reason: 'test' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: '/tmp/b1.json' });
+  t.equal(m.state, 'hotRestarting');
+  t.same(find(step(m, { type: 'forwardRequested', signal: 'SIGUSR1' }), 'signal')?.epochs, [0], 'the initializing child is spared');
+});

@@ -166,15 +166,18 @@ t.test('POST /quitquitquit shuts down gracefully; other methods are refused', as
   t.ok(agent.events().some((e) => e.event === 'admin' && String(e.path).startsWith('/drain_listeners?inboundonly&graceful')), 'envoy was asked to drain inbound listeners');
 });
 
-t.test('forwards SIGUSR1 to envoy (reopen logs)', async (t) => {
-  const agent = await startAgent(t);
-  await agent.waitForMsg('envoy is LIVE');
+t.test('forwards SIGUSR1 to a LIVE envoy only: one still starting keeps running and gets none', async (t) => {
+  const agent = await startAgent(t, { env: { ENVOY_STUB_LIVE_DELAY_MS: '1500' } });
+  await agent.waitForMsg('envoy started');
   agent.signal('SIGUSR1');
-  await agent.waitForMsg('signal received');
-  for (let i = 0; i < 50 && !agent.events().some((e) => e.event === 'signal' && e.signal === 'SIGUSR1'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  t.ok(agent.events().some((e) => e.event === 'signal' && e.signal === 'SIGUSR1'), 'envoy got SIGUSR1');
+  await agent.waitForMsg('signal not forwarded to an envoy that is not LIVE yet');
+  await agent.waitForMsg('envoy is LIVE');
+  const usr1AtEnvoy = (): number => agent.events().filter((e) => e.event === 'signal' && e.signal === 'SIGUSR1').length;
+  t.equal(usr1AtEnvoy(), 0, 'the starting envoy was not signalled');
+  t.equal(agent.envoyPids().length, 1, 'and it was never restarted');
+  agent.signal('SIGUSR1');
+  for (let i = 0; i < 50 && usr1AtEnvoy() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  t.equal(usr1AtEnvoy(), 1, 'the LIVE envoy got SIGUSR1 (reopen logs)');
   agent.signal('SIGTERM');
   t.equal((await agent.exited).code, 0);
 });
