@@ -22,7 +22,8 @@ const freshMs = 200;
 
 export class Readiness {
   #inflight: Promise<Verdict> | undefined;
-  #last: { verdict: Verdict; at: number; admin: AdminClient } | undefined;
+  /** Keyed by admin client and lifecycle: a verdict from before envoy went LIVE must not outlive that. */
+  #last: { verdict: Verdict; at: number; admin: AdminClient; serving: boolean } | undefined;
   /** Epochs whose xDS config was seen: like Istio, the config check passes once and stays passed. */
   readonly #configSeen = new WeakSet<AdminClient>();
 
@@ -35,11 +36,12 @@ export class Readiness {
     // A hot restart is planned: the LIVE parent serves while the child initializes and takes the admin port.
     if (state === 'hotRestarting') return Promise.resolve({ ready: true, reason: '' });
     const admin = this.supervisor.admin;
+    const serving = this.supervisor.serving;
     const last = this.#last;
-    if (last && last.admin === admin && Date.now() - last.at < freshMs) return Promise.resolve(last.verdict);
+    if (last && last.admin === admin && last.serving === serving && Date.now() - last.at < freshMs) return Promise.resolve(last.verdict);
     this.#inflight ??= this.#ask(admin)
       .then((verdict) => {
-        this.#last = { verdict, at: Date.now(), admin };
+        this.#last = { verdict, at: Date.now(), admin, serving };
         return verdict;
       })
       .finally(() => (this.#inflight = undefined));
