@@ -2,7 +2,7 @@
 // else as JSON), then --config-yaml merged over it; both empty is an error.
 
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigError } from './config-error.js';
 import { protoMerge, type Json } from './proto-merge.js';
 
@@ -20,7 +20,11 @@ function parseJson(text: string): Json {
   }
 }
 
+// Loaded only for a YAML bootstrap: the agent always writes JSON, and yaml costs ~40 ms of every start.
+const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+
 function parseYamlText(text: string): Json {
+  const { parse: parseYaml } = loadYaml();
   try {
     return (parseYaml(text, { merge: false, uniqueKeys: true }) ?? {}) as Json;
   } catch (e) {
