@@ -1,4 +1,4 @@
-import { Client } from 'undici';
+import type { Client } from 'undici';
 
 export interface AdminResponse {
   readonly status: number;
@@ -10,17 +10,22 @@ export interface AdminResponse {
  * Bodies are always read to the end so the connection can be reused.
  */
 export class AdminClient {
-  readonly #client: Client;
+  // undici is imported on first use: its ~55 ms of module loading then overlaps envoy's own start-up
+  // instead of delaying the spawn.
+  readonly #client: Promise<Client>;
 
   constructor(host: string, port: number) {
     const origin = host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
-    this.#client = new Client(origin, {
-      keepAliveTimeout: 10_000,
-      headersTimeout: 3_000,
-      bodyTimeout: 3_000,
-      connect: { timeout: 1_000 },
-      pipelining: 1,
-    });
+    this.#client = import('undici').then(
+      ({ Client }) =>
+        new Client(origin, {
+          keepAliveTimeout: 10_000,
+          headersTimeout: 3_000,
+          bodyTimeout: 3_000,
+          connect: { timeout: 1_000 },
+          pipelining: 1,
+        }),
+    );
   }
 
   get(path: string, timeoutMs = 3_000): Promise<AdminResponse> {
@@ -32,11 +37,11 @@ export class AdminClient {
   }
 
   async close(): Promise<void> {
-    await this.#client.destroy();
+    await (await this.#client).destroy();
   }
 
   async #request(method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<AdminResponse> {
-    const res = await this.#client.request({ method, path, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await (await this.#client).request({ method, path, signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.statusCode, body: await res.body.text() };
   }
 }

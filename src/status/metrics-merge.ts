@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { Client } from 'undici';
 import { metrics, registry } from '../metrics/registry.js';
 import type { AppMetricsTarget } from '../config/app-metrics.js';
 
@@ -32,6 +31,7 @@ export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSo
 }
 
 async function relay(res: ServerResponse, source: string, origin: string, path: string, timeoutMs: number, log: Logger): Promise<void> {
+  const { Client } = await import('undici'); // loaded on first scrape, off the start-up path
   const client = new Client(origin, { connect: { timeout: Math.min(timeoutMs, 2_000) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const signal = AbortSignal.timeout(timeoutMs);
   let bytes = 0;
