@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Client, Dispatcher } from 'undici';
 import { metrics, registry } from '../metrics/registry.js';
 import type { AppMetricsTarget } from '../config/app-metrics.js';
 
@@ -21,27 +22,45 @@ const defaultTimeoutMs = 10_000;
  */
 export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSources, scrapeTimeoutHeader: string | undefined): Promise<void> {
   const timeoutMs = scrapeTimeout(scrapeTimeoutHeader);
+  // Both upstream requests go out at once, so envoy's and the application's response times overlap;
+  // bodies are still copied one after the other, and an unread body waits under TCP back-pressure.
+  const envoyOrigin = sources.envoyOrigin();
+  const envoy = envoyOrigin ? open('envoy', envoyOrigin, '/stats/prometheus', timeoutMs) : undefined;
+  const app = sources.app ? open('application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs) : undefined;
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   await write(res, await registry.metrics());
-  const envoy = sources.envoyOrigin();
-  if (envoy) await relay(res, 'envoy', envoy, '/stats/prometheus', timeoutMs, sources.log);
+  if (envoy) await relay(res, await envoy, sources.log);
   else metrics.scrapeFailures.inc({ source: 'envoy' });
-  if (sources.app) await relay(res, 'application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs, sources.log);
+  if (app) await relay(res, await app, sources.log);
   res.end();
 }
 
-async function relay(res: ServerResponse, source: string, origin: string, path: string, timeoutMs: number, log: Logger): Promise<void> {
+interface Upstream {
+  readonly source: string;
+  readonly client: Client;
+  /** The response, or why there is none; never rejects. */
+  readonly response: Promise<Dispatcher.ResponseData | Error>;
+}
+
+async function open(source: string, origin: string, path: string, timeoutMs: number): Promise<Upstream> {
   const { Client } = await import('undici'); // loaded on first scrape, off the start-up path
   const client = new Client(origin, { connect: { timeout: Math.min(timeoutMs, 2_000) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const signal = AbortSignal.timeout(timeoutMs);
+  const response = client.request({ method: 'GET', path, signal, headers: { accept: 'text/plain;version=0.0.4' } }).catch((e: unknown) => e as Error);
+  return { source, client, response };
+}
+
+async function relay(res: ServerResponse, { source, client, response }: Upstream, log: Logger): Promise<void> {
   let bytes = 0;
   let endsWithNewline = true;
   try {
-    const upstream = await client.request({ method: 'GET', path, signal, headers: { accept: 'text/plain;version=0.0.4' } });
+    const upstream = await response;
+    if (upstream instanceof Error) throw upstream;
     if (upstream.statusCode !== 200) {
       await upstream.body.dump();
       throw new Error(`status ${upstream.statusCode}`);
     }
+    if (res.destroyed) throw new Error('scraper went away');
     // pipe() moves chunks at the pace the scraper reads them: memory stays flat in the body size.
     await new Promise<void>((resolve, reject) => {
       const body = upstream.body;
