@@ -69,10 +69,19 @@ export async function podAndRemote(t: Test, podCidr: string, remoteCidr: string)
  * argv prefix that runs a command inside `ns`, optionally as uid:gid (via setpriv). Another user
  * cannot write the test runner's coverage files, so coverage hooks are dropped for it.
  */
+/**
+ * setpriv to another uid, keeping only CAP_DAC_READ_SEARCH: the checkout may sit under a directory
+ * other users cannot enter (mktemp -d is 0700), and the uid must still read bin/, dist/ and the
+ * fixtures. The capability bypasses file permission checks only; iptables' owner match sees the uid.
+ */
+export function asUser(as: { uid: number; gid: number }): string[] {
+  return ['setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', '--inh-caps', '+dac_read_search', '--ambient-caps', '+dac_read_search'];
+}
+
 export function inNetns(ns: string, as?: { uid: number; gid: number }): string[] {
   const prefix = ['netns', 'exec', ns];
   if (!as) return prefix;
-  return [...prefix, 'setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE'];
+  return [...prefix, ...asUser(as), 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE'];
 }
 
 /** The compiled agent (`pilot-agent <args>`) inside a namespace, with a clean environment. */

@@ -3,7 +3,7 @@
 // line carrying the tool's own message.
 import t from 'tap';
 import { agentBin, repoRoot } from '../helpers/agent.js';
-import { must, netnsWithAddress, run, runAgentInNetns, runIstioIptablesInNetns } from '../helpers/netns.js';
+import { asUser, must, netnsWithAddress, run, runAgentInNetns, runIstioIptablesInNetns } from '../helpers/netns.js';
 
 const seed = ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15020'];
 const tproxy = seed.map((a, i) => (seed[i - 1] === '-m' ? 'TPROXY' : a));
@@ -60,7 +60,7 @@ t.test('run-time failures: exit 1, one line with the tool\'s message', async (t)
   t.equal(noBinary.code, 1);
   t.equal(noBinary.stderr, 'error: iptables-restore not found in PATH; istio-iptables needs it to apply the rules (Debian package: iptables)\n');
 
-  const unprivileged = await run('ip', ['netns', 'exec', ns, 'setpriv', '--reuid=1000', '--regid=1000', '--clear-groups', 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath, `${repoRoot}bin/istio-iptables`, ...seed.slice(1)]);
+  const unprivileged = await run('ip', ['netns', 'exec', ns, ...asUser({ uid: 1000, gid: 1000 }), 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath, `${repoRoot}bin/istio-iptables`, ...seed.slice(1)]);
   t.equal(unprivileged.code, 1);
   t.match(unprivileged.stderr, /^error: iptables-restore --noflush \S+ failed with exit status \d+: .*\(needs root or CAP_NET_ADMIN in the pod's network namespace\)\n$/);
 
