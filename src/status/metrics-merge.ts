@@ -1,11 +1,36 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Client, Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { metrics, registry } from '../metrics/registry.js';
 import type { AppMetricsTarget } from '../config/app-metrics.js';
 
+/**
+ * Keep-alive connections to the metric sources, one small pool per origin (envoy's admin, the app),
+ * so a scrape does not pay a TCP set-up per source. Closed with the status server.
+ */
+export class SourcePools {
+  readonly #pools = new Map<string, Promise<Pool>>();
+
+  get(origin: string): Promise<Pool> {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      // undici is loaded on first scrape, off the start-up path.
+      pool = import('undici').then(({ Pool }) => new Pool(origin, { connections: 4, connect: { timeout: 2_000 } }));
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map(async (p) => (await p).destroy()));
+  }
+}
+
 export interface MetricsSources {
+  readonly pools: SourcePools;
   /** Envoy's admin origin, e.g. http://127.0.0.1:15000, or undefined while no envoy runs. */
   readonly envoyOrigin: () => string | undefined;
   readonly app: AppMetricsTarget | undefined;
@@ -25,8 +50,8 @@ export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSo
   // Both upstream requests go out at once, so envoy's and the application's response times overlap;
   // bodies are still copied one after the other, and an unread body waits under TCP back-pressure.
   const envoyOrigin = sources.envoyOrigin();
-  const envoy = envoyOrigin ? open('envoy', envoyOrigin, '/stats/prometheus', timeoutMs) : undefined;
-  const app = sources.app ? open('application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs) : undefined;
+  const envoy = envoyOrigin ? open(sources.pools, 'envoy', envoyOrigin, '/stats/prometheus', timeoutMs) : undefined;
+  const app = sources.app ? open(sources.pools, 'application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs) : undefined;
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   await write(res, await registry.metrics());
   if (envoy) await relay(res, await envoy, sources.log);
@@ -37,20 +62,29 @@ export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSo
 
 interface Upstream {
   readonly source: string;
-  readonly client: Client;
   /** The response, or why there is none; never rejects. */
   readonly response: Promise<Dispatcher.ResponseData | Error>;
 }
 
-async function open(source: string, origin: string, path: string, timeoutMs: number): Promise<Upstream> {
-  const { Client } = await import('undici'); // loaded on first scrape, off the start-up path
-  const client = new Client(origin, { connect: { timeout: Math.min(timeoutMs, 2_000) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+async function open(pools: SourcePools, source: string, origin: string, path: string, timeoutMs: number): Promise<Upstream> {
+  const pool = await pools.get(origin);
   const signal = AbortSignal.timeout(timeoutMs);
-  const response = client.request({ method: 'GET', path, signal, headers: { accept: 'text/plain;version=0.0.4' } }).catch((e: unknown) => e as Error);
-  return { source, client, response };
+  const get = (): Promise<Dispatcher.ResponseData> =>
+    pool.request({ method: 'GET', path, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, headers: { accept: 'text/plain;version=0.0.4' } });
+  // A kept-alive connection the source closed meanwhile (envoy's epoch handed its admin port over, an
+  // idle timeout) fails before any answer; a GET is safe to send once more, on a fresh connection.
+  const response = get()
+    .catch((e: unknown) => (staleConnection(e) && !signal.aborted ? get() : Promise.reject(e)))
+    .catch((e: unknown) => e as Error);
+  return { source, response };
 }
 
-async function relay(res: ServerResponse, { source, client, response }: Upstream, log: Logger): Promise<void> {
+function staleConnection(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+async function relay(res: ServerResponse, { source, response }: Upstream, log: Logger): Promise<void> {
   let bytes = 0;
   let endsWithNewline = true;
   try {
@@ -60,7 +94,10 @@ async function relay(res: ServerResponse, { source, client, response }: Upstream
       await upstream.body.dump();
       throw new Error(`status ${upstream.statusCode}`);
     }
-    if (res.destroyed) throw new Error('scraper went away');
+    if (res.destroyed) {
+      upstream.body.destroy(); // an unread body would hold its pooled connection forever
+      throw new Error('scraper went away');
+    }
     // pipe() moves chunks at the pace the scraper reads them: memory stays flat in the body size.
     await new Promise<void>((resolve, reject) => {
       const body = upstream.body;
@@ -80,7 +117,6 @@ async function relay(res: ServerResponse, { source, client, response }: Upstream
   } finally {
     // A cut-off source must not glue its half line onto the next source's first one.
     if (!endsWithNewline) await write(res, '\n');
-    await client.destroy();
   }
 }
 

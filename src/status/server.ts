@@ -5,7 +5,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import { runProbe } from './app-probe.js';
 import { isLoopback } from './loopback.js';
-import { serveMergedMetrics } from './metrics-merge.js';
+import { serveMergedMetrics, SourcePools } from './metrics-merge.js';
 import { Readiness } from './readiness.js';
 
 
@@ -17,6 +17,7 @@ import { Readiness } from './readiness.js';
 export async function startStatusServer(config: ProxyConfig, supervisor: Supervisor, log: Logger): Promise<Server> {
   const opts = { port: config.statusPort, host: config.statusListenAddress, probes: config.appProbes, appMetrics: config.appMetrics, log };
   const readiness = new Readiness(supervisor);
+  const pools = new SourcePools();
   const envoyOrigin = (): string | undefined =>
     supervisor.state === 'idle' || supervisor.state === 'backingOff' ? undefined : `http://${hostPort(supervisor.localhost, supervisor.config.proxyAdminPort)}`;
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -27,7 +28,7 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     }
     if (path === '/stats/prometheus' || path === '/metrics') {
       const timeout = req.headers['x-prometheus-scrape-timeout-seconds'];
-      return serveMergedMetrics(res, { envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
+      return serveMergedMetrics(res, { pools, envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
     }
     if (path.startsWith('/app-health/')) {
       const prober = opts.probes.get(path);
@@ -54,6 +55,7 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     });
   });
   server.maxRequestsPerSocket = 0;
+  server.once('close', () => void pools.close());
   await listen(server, opts);
   opts.log.info({ port: opts.port, host: opts.host || '(all interfaces)' }, 'status server listening');
   return server;

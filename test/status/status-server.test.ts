@@ -42,6 +42,21 @@ t.test('serves merged metrics that parse as Prometheus text: agent, envoy, then 
   t.equal((await agent.exited).code, 0);
 });
 
+t.test('scrapes reuse one kept-alive connection to the application', async (t) => {
+  let connections = 0;
+  const srv = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('app_up 1\n'));
+  srv.on('connection', () => connections++);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => srv.close(() => r())));
+  const port = (srv.address() as AddressInfo).port;
+  const agent = await startAgent(t, { env: { ISTIO_PROMETHEUS_ANNOTATIONS: JSON.stringify({ port: String(port), path: '/metrics' }) } });
+  await agent.waitForMsg('envoy is LIVE');
+  for (let i = 0; i < 5; i++) t.match((await agent.get('/stats/prometheus')).body, /^app_up 1$/m, `scrape ${i + 1} has the application's metrics`);
+  t.equal(connections, 1, 'five scrapes, one connection');
+  agent.signal('SIGTERM');
+  t.equal((await agent.exited).code, 0);
+});
+
 t.test('a failing metrics source is counted and the scrape still answers 200', async (t) => {
   const closed = createNetServer();
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
