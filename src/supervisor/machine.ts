@@ -226,7 +226,7 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   const fields = { epoch, ...exit };
 
   if (m.doomed.delete(epoch)) {
-    const acts: Action[] = [log('info', 'envoy epoch stopped after the crash of its successor', fields)];
+    const acts: Action[] = [log('info', 'envoy epoch stopped after the crash of the serving one', fields)];
     if (m.epochs.size === 0 && m.startWhenClear && m.state === 'backingOff') {
       m.startWhenClear = false;
       m.state = 'starting';
@@ -250,7 +250,10 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   }
 
   const top = newest(m);
-  if (top !== undefined && epoch < top) {
+  // The LIVE parent of a hot restart dying before its child is LIVE leaves nothing serving: a crash,
+  // not the end of a hot restart (Envoy's child then fails its hot-restart calls to the parent anyway).
+  const servingLost = m.state === 'hotRestarting' && wasLive && exit.status !== 0 && ![...m.epochs.values()].some(Boolean);
+  if (top !== undefined && epoch < top && !servingLost) {
     // An older epoch leaving while a newer one runs: the normal end of a hot restart.
     if (m.state === 'live' || m.state === 'hotRestarting') {
       return [log(exit.status === 0 ? 'info' : 'warn', 'previous envoy epoch exited after hot restart', fields)];

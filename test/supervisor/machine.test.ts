@@ -255,3 +255,16 @@ t.test('forwards SIGUSR1 only to epochs seen LIVE: a starting one has no handler
   t.equal(m.state, 'hotRestarting');
   t.same(find(step(m, { type: 'forwardRequested', signal: 'SIGUSR1' }), 'signal')?.epochs, [0], 'the initializing child is spared');
 });
+
+t.test('a LIVE parent crashing while its hot-restart child initializes is a crash: the child is stopped, epoch 0 follows', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'test' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: '/tmp/b1.json' });
+  const acts = step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGSEGV', status: 139 } });
+  t.equal(m.state, 'backingOff');
+  t.notOk(isServing(m), 'readiness fails at once');
+  t.equal(m.failures, 1);
+  t.same(find(acts, 'signal'), { type: 'signal', epochs: [1], signal: 'SIGKILL' }, 'the initializing child is stopped');
+  t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'not before the child is gone');
+  t.same(find(step(m, { type: 'epochExited', epoch: 1, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'crash' });
+});

@@ -138,6 +138,26 @@ t.test('SIGTERM during a hot restart stops both epochs and exits 0', async (t) =
   for (const pid of agent.envoyPids()) t.notOk(alive(pid), `envoy ${pid} is gone`);
 });
 
+t.test('a LIVE parent that crashes while its hot-restart child initializes is a crash: readiness 503, the child is stopped, epoch 0 restarts', async (t) => {
+  const agent = await startAgent(t, { env: { ENVOY_STUB_LIVE_DELAY_MS: '1500' } });
+  await agent.waitForMsg('envoy is LIVE');
+  agent.signal('SIGHUP');
+  await agent.waitForMsg('envoy started', 2);
+  const [parent, child] = agent.envoyPids();
+  process.kill(parent!, 'SIGKILL');
+  const crash = await agent.waitForMsg('envoy exited unexpectedly');
+  t.match(crash, { epoch: 0, signal: 'SIGKILL', failures: 1 }, 'counted as a crash of the serving epoch');
+  const ready = await agent.get('/healthz/ready');
+  t.equal(ready.status, 503, 'nothing serves while the child initializes');
+  await agent.waitForMsg('envoy epoch stopped after the crash of the serving one');
+  t.notOk(alive(child!), 'the initializing child was stopped');
+  await agent.waitForMsg('envoy is LIVE', 2);
+  t.same(agent.logs.filter((l) => l.msg === 'envoy started').map((l) => l.epoch), [0, 1, 0], 'started again at epoch 0');
+  t.equal((await agent.get('/healthz/ready')).status, 200);
+  agent.signal('SIGTERM');
+  t.equal((await agent.exited).code, 0);
+});
+
 t.test('SIGTERM during back-off exits 0 without starting envoy again', async (t) => {
   const agent = await startAgent(t, { env: { ENVOY_STUB_CRASH_AFTER_MS: '100', ENVOY_STUB_CRASH_FIRST_STARTS: '1', ENVOY_RESTART_BACKOFF: '30s' } });
   await agent.waitForMsg('backing off before restarting envoy at epoch 0');

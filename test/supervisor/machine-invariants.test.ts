@@ -1,0 +1,91 @@
+// Random but seeded event sequences against the state machine, with a small model of the world around
+// it (processes that start, go LIVE, crash or exit when signalled; timers that fire; bootstraps that
+// validate or not). After every step the lifecycle must tell the truth about what serves.
+import t from 'tap';
+import type { EnvoyExit } from '../../src/envoy/process.js';
+import { isServing, newMachine, step, type Event, type Machine } from '../../src/supervisor/machine.js';
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+/** What must hold after every step; undefined when it does. */
+function violation(m: Machine): string | undefined {
+  const live = [...m.epochs].filter(([, seenLive]) => seenLive).map(([epoch]) => epoch);
+  const newest = Math.max(-1, ...m.epochs.keys());
+  if (m.state === 'hotRestarting' && !(live.length > 0 && m.epochs.get(newest) === false)) return 'hotRestarting needs a LIVE parent and an initializing child';
+  if (m.state === 'live' && m.epochs.get(newest) !== true) return 'live, but the newest epoch is not LIVE';
+  if (m.state === 'starting' && live.length > 0) return 'starting, but an epoch is LIVE';
+  if (m.state === 'backingOff' && [...m.epochs.keys()].some((e) => !m.doomed.has(e))) return 'backing off while an epoch that is not being stopped runs';
+  if (isServing(m) && !live.some((e) => !m.doomed.has(e))) return 'serving without a LIVE epoch';
+  return undefined;
+}
+
+function simulate(seed: number, steps: number): { trace: string[]; problem?: string } {
+  const random = lcg(seed);
+  const m = newMachine({ restartBudget: 1_000, backoffMs: 1, backoffMaxMs: 2 });
+  const running = new Map<number, { generation: number; live: boolean }>();
+  let generation = 0;
+  type Pending = Event | { type: 'signalled'; epoch: number; generation: number; exit: EnvoyExit };
+  const pending: Pending[] = [];
+  const trace: string[] = [];
+  const exit = (signal: NodeJS.Signals, status: number): EnvoyExit => ({ code: null, signal, status });
+
+  const apply = (e: Event): string | undefined => {
+    trace.push(`${m.state} ← ${JSON.stringify(e)}`);
+    for (const a of step(m, e)) {
+      trace.push(`    ${a.type === 'log' ? a.msg : JSON.stringify(a)}`);
+      if (a.type === 'spawn') running.set(a.epoch, { generation: ++generation, live: false });
+      if (a.type === 'prepareReload') pending.push(random() < 0.8 ? { type: 'reloadPrepared', epoch: a.epoch, file: `/b${a.epoch}.json` } : { type: 'reloadRejected', epoch: a.epoch, reason: 'invalid' });
+      if (a.type === 'scheduleBackoff') pending.push({ type: 'backoffElapsed' });
+      if (a.type === 'scheduleLiveWait') pending.push({ type: 'liveWaitExpired' });
+      if (a.type === 'scheduleBudgetReset') pending.push({ type: 'budgetResetDue', epoch: a.epoch });
+      if (a.type === 'drain' && !a.hold) pending.push({ type: 'drainElapsed' }, { type: 'killDeadline' });
+      if (a.type === 'signal' && a.signal !== 'SIGUSR1') {
+        for (const epoch of a.epochs) {
+          const p = running.get(epoch);
+          if (p) pending.push({ type: 'signalled', epoch, generation: p.generation, exit: exit(a.signal, a.signal === 'SIGKILL' ? 137 : 143) });
+        }
+      }
+    }
+    return violation(m);
+  };
+
+  let problem = apply({ type: 'start' });
+  for (let i = 0; i < steps && !problem && m.state !== 'stopped'; i++) {
+    const choices: (() => string | undefined)[] = [];
+    for (const [epoch, p] of running) {
+      if (!p.live) choices.push(() => ((p.live = true), apply({ type: 'epochLive', epoch })));
+      choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: exit('SIGABRT', 134) })));
+    }
+    if (pending.length > 0) {
+      const deliver = (): string | undefined => {
+        const e = pending.splice(Math.floor(random() * pending.length), 1)[0]!;
+        if (e.type !== 'signalled') return apply(e);
+        if (running.get(e.epoch)?.generation !== e.generation) return undefined; // that process is already gone
+        running.delete(e.epoch);
+        return apply({ type: 'epochExited', epoch: e.epoch, exit: e.exit });
+      };
+      choices.push(deliver, deliver);
+    }
+    choices.push(() => apply({ type: 'reloadRequested', reason: 'SIGHUP' }));
+    choices.push(() => apply({ type: 'forwardRequested', signal: 'SIGUSR1' }));
+    if (random() < 0.05) choices.push(() => apply({ type: 'shutdownRequested', reason: 'SIGTERM', fast: random() < 0.3 }));
+    if (random() < 0.02) choices.push(() => apply({ type: 'drainRequested', reason: 'POST /drain' }));
+    problem = choices[Math.floor(random() * choices.length)]!();
+  }
+  return { trace, ...(problem ? { problem } : {}) };
+}
+
+t.test('under random crashes, reloads, timers and shutdowns the lifecycle never claims what does not serve', async (t) => {
+  let failures = 0;
+  for (let seed = 1; seed <= 2_000 && failures < 3; seed++) {
+    const { trace, problem } = simulate(seed, 80);
+    if (problem) {
+      failures++;
+      t.fail(`seed ${seed}: ${problem}\n${trace.slice(-30).join('\n')}`);
+    }
+  }
+  t.equal(failures, 0, '2000 seeded runs of 80 steps');
+});
