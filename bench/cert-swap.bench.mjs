@@ -62,7 +62,7 @@ export default async function run() {
   swap(certDir, sets[0], 0);
   const agent = await startAgent({ drain: '1s', parentShutdown: '2s', args: ['--certDir', certDir], env: { ENVOY_STUB_EVENT_LOG: eventLog } });
   try {
-    await until(async () => (await get(agent.ports.status, '/healthz/ready')) === 200);
+    await agent.ready();
     const steady = pollReadiness(agent.ports);
     await new Promise((r) => setTimeout(r, 2_000));
     const baseline = await steady();

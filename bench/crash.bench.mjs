@@ -8,10 +8,10 @@ const rounds = 5;
 async function once() {
   const a = await startAgent({ env: { ENVOY_STUB_CRASH_AFTER_MS: '1500', ENVOY_STUB_CRASH_FIRST_STARTS: '1', ENVOY_RESTART_BACKOFF: `${backoffMs}ms` } });
   try {
-    await until(async () => (await get(a.ports.status, '/healthz/ready')) === 200, 30_000, 2);
+    await a.ready(2);
     await until(async () => (await get(a.ports.status, '/healthz/ready')) !== 200, 30_000, 1);
     const down = performance.now();
-    await until(async () => (await get(a.ports.status, '/healthz/ready')) === 200, 30_000, 1);
+    await a.ready(1);
     return performance.now() - down;
   } finally {
     await a.cleanup();

@@ -51,7 +51,7 @@ async function measure(mb) {
   const proxy = await passThrough(appPort);
   const agent = await startAgent({ env: { ISTIO_PROMETHEUS_ANNOTATIONS: JSON.stringify({ port: String(appPort), path: '/metrics' }) } });
   try {
-    await until(async () => (await get(agent.ports.status, '/healthz/ready')) === 200);
+    await agent.ready();
     await scrape(agent.ports.status, '/stats/prometheus');
     await scrape(proxy.port, '/metrics');
     const agentBefore = hwmKb(agent.proc.pid);

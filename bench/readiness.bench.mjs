@@ -2,7 +2,7 @@
 // against a bare node:http server answering 200, measured in the same run.
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
-import { get, startAgent, until } from './lib.mjs';
+import { startAgent } from './lib.mjs';
 
 const seconds = 5;
 
@@ -20,7 +20,7 @@ export default async function run() {
 
   const agent = await startAgent();
   try {
-    await until(async () => (await get(agent.ports.status, '/healthz/ready')) === 200);
+    await agent.ready();
     const r = await load(agent.ports.status, '/healthz/ready');
     const ok = r['2xx'] / Math.max(1, r.requests.total);
     return [

@@ -1,7 +1,7 @@
 // SIGTERM → exit, minus drainDuration: what the agent adds to a shutdown beyond the drain it was told to
 // keep. Baseline in the same run: a bare node process that waits the same drain on SIGTERM and exits.
 import { spawn } from 'node:child_process';
-import { get, median, startAgent, until } from './lib.mjs';
+import { median, startAgent } from './lib.mjs';
 
 const drainMs = 1000;
 const rounds = 5;
@@ -9,7 +9,7 @@ const rounds = 5;
 async function agentOverhead() {
   const agent = await startAgent({ drain: '1s', parentShutdown: '3s' });
   try {
-    await until(async () => (await get(agent.ports.status, '/healthz/ready')) === 200);
+    await agent.ready();
     const t0 = performance.now();
     agent.proc.kill('SIGTERM');
     await agent.exited;

@@ -22,7 +22,7 @@ async function agent() {
   const t0 = performance.now();
   const a = await startAgent();
   try {
-    await until(async () => (await get(a.ports.status, '/healthz/ready')) === 200, 30_000, 2);
+    await a.ready(2);
     return { ms: performance.now() - t0, rss: rssKb(a.proc.pid) };
   } finally {
     await a.cleanup();
