@@ -102,11 +102,13 @@ export function newMachine(limits: Limits): Machine {
 
 /** Whether kubelet may send traffic, as far as the lifecycle knows (the status server also asks envoy). */
 export function isServing(m: Machine): boolean {
-  return (m.state === 'live' || m.state === 'hotRestarting') && [...m.epochs.values()].some(Boolean);
+  return (m.state === 'live' || m.state === 'hotRestarting') && epochsSeenLive(m).length > 0;
 }
 
 const running = (m: Machine): number[] => [...m.epochs.keys()].sort((a, b) => a - b);
 const newest = (m: Machine): number | undefined => running(m).at(-1);
+/** Running epochs that have (or have not yet) been seen LIVE. */
+const epochsSeenLive = (m: Machine, seen = true): number[] => running(m).filter((e) => m.epochs.get(e) === seen);
 const nextEpoch = (m: Machine): number => (m.epochs.size === 0 ? 0 : newest(m)! + 1);
 
 export function step(m: Machine, e: Event): Action[] {
@@ -193,8 +195,8 @@ export function step(m: Machine, e: Event): Action[] {
  * handler yet, and the default action of SIGUSR1 would kill it. It opens its logs fresh anyway.
  */
 function onForward(m: Machine, signal: ForwardedSignal): Action[] {
-  const live = [...m.epochs].filter(([, seenLive]) => seenLive).map(([epoch]) => epoch);
-  const starting = [...m.epochs].filter(([, seenLive]) => !seenLive).map(([epoch]) => epoch);
+  const live = epochsSeenLive(m);
+  const starting = epochsSeenLive(m, false);
   const acts: Action[] = [];
   if (starting.length > 0) acts.push(log('info', 'signal not forwarded to an envoy that is not LIVE yet', { signal, epochs: starting }));
   if (live.length > 0) acts.push({ type: 'signal', epochs: live, signal });
@@ -252,7 +254,7 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   const top = newest(m);
   // The LIVE parent of a hot restart dying before its child is LIVE leaves nothing serving: a crash,
   // not the end of a hot restart (Envoy's child then fails its hot-restart calls to the parent anyway).
-  const servingLost = m.state === 'hotRestarting' && wasLive && exit.status !== 0 && ![...m.epochs.values()].some(Boolean);
+  const servingLost = m.state === 'hotRestarting' && wasLive && exit.status !== 0 && epochsSeenLive(m).length === 0;
   if (top !== undefined && epoch < top && !servingLost) {
     // An older epoch leaving while a newer one runs: the normal end of a hot restart.
     if (m.state === 'live' || m.state === 'hotRestarting') {
