@@ -1,0 +1,82 @@
+// Special, huge and hostile certificate files swapped in under a running agent. Each must be rejected
+// with envoy left serving (no new epoch), and a valid rotation afterwards must still be applied.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { root, sleep } from './lib.mjs';
+import { startAgent } from './agent.mjs';
+
+const fixture = (name) => readFileSync(`${root}test/fixtures/certs/${name}`, 'utf8');
+const set = (leaf) => ({ 'cert-chain.pem': fixture(`${leaf}.pem`), 'key.pem': fixture(`${leaf}.key`), 'root-cert.pem': fixture('root-ca.pem') });
+
+const livenessMsg = 'hot restart complete: new epoch is LIVE';
+
+/** Replace one file of the set by something hostile; returns a description. */
+const hostile = {
+  'symlink to /dev/zero': (p) => symlinkSync('/dev/zero', p),
+  'symlink to /dev/urandom': (p) => symlinkSync('/dev/urandom', p),
+  FIFO: (p) => execFileSync('mkfifo', [p]),
+  'a directory': (p) => mkdirSync(p),
+  '5 MiB of PEM-looking text': (p) => writeFileSync(p, `-----BEGIN CERTIFICATE-----\n${'QUFB'.repeat(1_400_000)}\n-----END CERTIFICATE-----\n`),
+  '800 KB of BEGIN lines, no END': (p) => writeFileSync(p, '-----BEGIN CERTIFICATE-----\n'.repeat(Math.ceil(800_000 / 28))),
+  'symlink loop': (p) => symlinkSync(p, p),
+  'dangling symlink': (p) => symlinkSync('/nonexistent/x', p),
+  'symlink to /proc/self/mem': (p) => symlinkSync('/proc/self/mem', p),
+  garbage: (p) => writeFileSync(p, 'garbage\n'),
+  'empty file': (p) => writeFileSync(p, ''),
+  'three NUL bytes': (p) => writeFileSync(p, Buffer.from([0, 0, 0])),
+};
+
+export async function attackCerts(record) {
+  for (const [name, make] of Object.entries(hostile)) {
+    for (const file of name === 'FIFO' || name.startsWith('symlink to /dev') ? ['cert-chain.pem', 'key.pem'] : ['cert-chain.pem']) {
+      await oneCase(record, `${file} becomes ${name}`, file, make);
+    }
+  }
+}
+
+async function oneCase(record, caseName, file, make) {
+  // In-place files (not the ..data layout): the hostile thing replaces the user-visible name itself.
+  const write = (certDir, files) => {
+    mkdirSync(certDir, { recursive: true });
+    for (const [n, body] of Object.entries(files)) {
+      writeFileSync(`${certDir}/.tmp-${n}`, body);
+      rmSync(`${certDir}/${n}`, { recursive: true, force: true });
+      renameSync(`${certDir}/.tmp-${n}`, `${certDir}/${n}`);
+    }
+  };
+  const agent = await startAgent('certs', { env: { FILE_DEBOUNCE_DURATION: '50ms', CERT_REHASH_INTERVAL: '1s' }, prepare: (dir) => write(`${dir}/certs`, set('leaf-a')) });
+  const certDir = `${agent.dir}/certs`;
+  try {
+    if (!(await agent.waitReady())) return record('certificate files', caseName, `never ready: ${agent.stderr.slice(-200)}`);
+    if (!(await until(() => agent.logs.some((l) => l.msg === 'certificates loaded'), 10_000))) return record('certificate files', caseName, 'set A never loaded');
+    const epochsBefore = agent.logs.filter((l) => l.msg === livenessMsg).length;
+    rmSync(`${certDir}/${file}`, { force: true });
+    make(`${certDir}/${file}`);
+    // The verdict must come as a log line; then the agent must still be whole.
+    const judged = await until(() => agent.logs.some((l) => l.level >= 40), 15_000);
+    const broken = await agent.healthy();
+    const restarted = agent.logs.filter((l) => l.msg === livenessMsg).length !== epochsBefore;
+    // A valid rotation afterwards must be applied.
+    rmSync(`${certDir}/${file}`, { recursive: true, force: true });
+    write(certDir, set('leaf-b'));
+    const applied = await until(() => agent.logs.filter((l) => l.msg === livenessMsg).length > epochsBefore, 20_000);
+    const stop = await agent.stop(15_000);
+    const verdict = broken ? `crash/hang: ${broken}`
+      : restarted ? 'hot-restarted on bad material'
+        : !judged ? 'no rejection logged within 15 s'
+          : !applied ? 'later valid rotation ignored'
+            : stop !== 'held' ? stop : 'held';
+    record('certificate files', caseName, verdict, agent.logs.filter((l) => l.level >= 40).map((l) => l.msg).at(-1));
+  } finally {
+    await agent.dispose();
+  }
+}
+
+async function until(check, boundMs) {
+  const end = Date.now() + boundMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await sleep(50);
+  }
+  return check();
+}
