@@ -34,7 +34,7 @@ export function validateCertMaterial(material: CertMaterial, now = Date.now()): 
   try {
     for (const u of material.unreadable) {
       if (u.role === 'rootCert' && u.code === 'ENOENT') continue;
-      throw new Invalid(`cannot read ${u.path} (${u.code})`);
+      throw new Invalid(u.reason ?? `cannot read ${u.path} (${u.code})`);
     }
     const { files, contents } = material;
     const chain = parse(files.certChain, () => parseCertificates(contents.certChain!));

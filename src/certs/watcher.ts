@@ -38,6 +38,8 @@ export class CertWatcher {
   #applied: string | undefined;
   /** The last rejected set, so a periodic re-hash does not repeat the same complaint. */
   #rejected: { hash: string; reason: string } | undefined;
+  /** Abandons a read in progress on stop, so shutdown never waits on a file. */
+  readonly #stopping = new AbortController();
   readonly #paths: PathWatcher;
   readonly #debounce: Debouncer;
   readonly #expiry: ExpiryWatch;
@@ -65,6 +67,7 @@ export class CertWatcher {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#debounce.cancel();
     clearInterval(this.#rehash);
     await this.#paths.close();
@@ -96,7 +99,7 @@ export class CertWatcher {
   async #check(kind: Trigger): Promise<void> {
     const { log, files } = this.options;
     if (kind === 'rehash') this.#paths.refresh();
-    const material = await readCertMaterial(files);
+    const material = await readCertMaterial(files, this.#stopping.signal);
     if (this.#stopped) return;
     const hash = hashCertMaterial(material);
     if (hash === this.#applied) {
