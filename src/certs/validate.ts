@@ -19,9 +19,22 @@ export interface FileExpiry {
 export type Verdict =
   | { readonly ok: true; readonly leaf: LeafSummary; readonly expiries: readonly FileExpiry[] }
   /** `absent`: the chain or key file does not exist (yet), as opposed to holding something bad. */
-  | { readonly ok: false; readonly reason: string; readonly absent: boolean };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly absent: boolean;
+      /** When the same files may be judged differently (a certificate not valid yet); otherwise never. */
+      readonly recheckAt?: number;
+    };
 
-class Invalid extends Error {}
+class Invalid extends Error {
+  constructor(
+    message: string,
+    readonly recheckAt?: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Would envoy start with these files? Each PEM parses, the key belongs to the leaf, every certificate
@@ -34,7 +47,7 @@ export function validateCertMaterial(material: CertMaterial, now = Date.now()): 
   try {
     for (const u of material.unreadable) {
       if (u.role === 'rootCert' && u.code === 'ENOENT') continue;
-      throw new Invalid(`cannot read ${u.path} (${u.code})`);
+      throw new Invalid(u.reason ?? `cannot read ${u.path} (${u.code})`);
     }
     const { files, contents } = material;
     const chain = parse(files.certChain, () => parseCertificates(contents.certChain!));
@@ -53,7 +66,7 @@ export function validateCertMaterial(material: CertMaterial, now = Date.now()): 
     return { ok: true, leaf: leafSummary, expiries };
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
-    return { ok: false, reason: e.message, absent };
+    return { ok: false, reason: e.message, absent, ...(e.recheckAt === undefined ? {} : { recheckAt: e.recheckAt }) };
   }
 }
 
@@ -85,7 +98,7 @@ function matches(leaf: X509Certificate, key: KeyObject): boolean {
 function checkValidity(cert: X509Certificate, what: string, path: string, now: number): void {
   const { notBefore, notAfter } = validity(cert);
   const name = `${what} (${oneLine(cert.subject)}) in ${path}`;
-  if (now < notBefore) throw new Invalid(`${name} is not valid before ${new Date(notBefore).toISOString()}`);
+  if (now < notBefore) throw new Invalid(`${name} is not valid before ${new Date(notBefore).toISOString()}`, notBefore);
   if (now > notAfter) throw new Invalid(`${name} expired at ${new Date(notAfter).toISOString()}`);
 }
 

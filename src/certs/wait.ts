@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { formatGoDuration } from '../cli/duration.js';
+import { kindOf } from '../fs/read-bounded.js';
 
 export interface WaitOptions {
   readonly timeoutMs: number;
@@ -14,14 +15,27 @@ export interface WaitOptions {
 /**
  * Istio 1.5's start-up wait under MUTUAL_TLS: poll every 100 ms until every file exists, logging with
  * a doubling interval; after the timeout, warn and let envoy start without them (as Istio did).
- * Resolves true when all files are there.
+ * Resolves true when all files are there. "There" means a regular file (through symlinks): a FIFO or a
+ * device in the secret volume is waited past like a missing file, and said once, since nothing can read
+ * certificates from it (a blocking open of a FIFO would hold a thread for good). Only stat, never open.
  */
 export async function waitForCertFiles(paths: readonly string[], options: WaitOptions): Promise<boolean> {
   const { timeoutMs, log, signal, pollMs = 100 } = options;
   const started = Date.now();
   let logDelay = 1_000;
   let nextLog = logDelay;
-  let missing = paths.filter((p) => !existsSync(p));
+  const said = new Set<string>();
+  const stillMissing = async (): Promise<string[]> => {
+    const kinds = await Promise.all(paths.map(fileKind));
+    for (const [i, kind] of kinds.entries()) {
+      const path = paths[i]!;
+      if (kind === undefined || kind === 'a regular file' || said.has(`${path}:${kind}`)) continue;
+      said.add(`${path}:${kind}`);
+      log.warn({ path, is: kind }, 'certificate file is not a regular file; waiting for a regular file in its place');
+    }
+    return paths.filter((_, i) => kinds[i] !== 'a regular file');
+  };
+  let missing = await stillMissing();
   if (missing.length === 0) return true;
   log.info({ missing, timeout: formatGoDuration(timeoutMs) }, 'waiting for certificate files before starting envoy (MUTUAL_TLS)');
   for (;;) {
@@ -31,7 +45,11 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
       log.info({ missing }, 'stopped waiting for certificate files: shutting down');
       return false;
     }
-    missing = paths.filter((p) => !existsSync(p));
+    missing = await stillMissing();
+    if (signal?.aborted) {
+      log.info({ missing }, 'stopped waiting for certificate files: shutting down');
+      return false;
+    }
     const waited = Date.now() - started;
     if (missing.length === 0) {
       log.info({ waited: formatGoDuration(waited) }, 'certificate files present');
@@ -46,5 +64,14 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
       logDelay *= 2;
       nextLog += logDelay;
     }
+  }
+}
+
+/** What is at `path`, following symlinks; undefined when nothing (or a dangling link) is there. */
+async function fileKind(path: string): Promise<string | undefined> {
+  try {
+    return kindOf(await stat(path));
+  } catch {
+    return undefined;
   }
 }

@@ -4,9 +4,10 @@ import { metrics } from '../metrics/registry.js';
 import { Debouncer } from './debounce.js';
 import { ExpiryWatch } from './expiry.js';
 import { PathWatcher } from './file-watch.js';
-import { certRoles, hashCertMaterial, readCertMaterial } from './material.js';
+import { certRoles, hashCertMaterial, readCertMaterial, type CertMaterial } from './material.js';
 import type { CertWatchSettings } from './settings.js';
-import { validateCertMaterial } from './validate.js';
+import { validateCertMaterial, type Verdict } from './validate.js';
+import { RejectedVerdicts } from './verdicts.js';
 
 type Trigger = 'initial' | 'event' | 'rehash';
 
@@ -24,6 +25,8 @@ export interface CertWatcherOptions {
   /** A new, valid set of files is on disk: hot-restart envoy onto it. */
   readonly onValidChange: (reason: string) => void;
   readonly now?: () => number;
+  /** The judge of a set of files (tests count its calls). */
+  readonly validate?: (material: CertMaterial, now: number) => Verdict;
 }
 
 /**
@@ -38,6 +41,10 @@ export class CertWatcher {
   #applied: string | undefined;
   /** The last rejected set, so a periodic re-hash does not repeat the same complaint. */
   #rejected: { hash: string; reason: string } | undefined;
+  /** Contents already judged bad are not parsed again at every re-hash. */
+  readonly #verdicts = new RejectedVerdicts();
+  /** Abandons a read in progress on stop, so shutdown never waits on a file. */
+  readonly #stopping = new AbortController();
   readonly #paths: PathWatcher;
   readonly #debounce: Debouncer;
   readonly #expiry: ExpiryWatch;
@@ -65,6 +72,7 @@ export class CertWatcher {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#debounce.cancel();
     clearInterval(this.#rehash);
     await this.#paths.close();
@@ -96,7 +104,7 @@ export class CertWatcher {
   async #check(kind: Trigger): Promise<void> {
     const { log, files } = this.options;
     if (kind === 'rehash') this.#paths.refresh();
-    const material = await readCertMaterial(files);
+    const material = await readCertMaterial(files, this.#stopping.signal);
     if (this.#stopped) return;
     const hash = hashCertMaterial(material);
     if (hash === this.#applied) {
@@ -108,8 +116,10 @@ export class CertWatcher {
       this.#expiry.check();
       return;
     }
-    const verdict = validateCertMaterial(material, (this.options.now ?? Date.now)());
+    const now = (this.options.now ?? Date.now)();
+    const verdict = this.#verdicts.get(hash, now) ?? (this.options.validate ?? validateCertMaterial)(material, now);
     if (!verdict.ok) {
+      this.#verdicts.remember(hash, verdict);
       const repeated = this.#rejected?.hash === hash && this.#rejected.reason === verdict.reason;
       this.#rejected = { hash, reason: verdict.reason };
       if (repeated && kind === 'rehash') return;

@@ -16,6 +16,8 @@ export const ErrorCodes = {
   WRITE: 'PA_WRITE',
   /** The envoy binary could not be started. */
   SPAWN: 'PA_SPAWN',
+  /** A file from the pod was not read: not a regular file, too large, or too slow (src/fs/read-bounded.ts). */
+  FILE_REFUSED: 'PA_FILE_REFUSED',
   /** Anything we did not foresee: a bug. */
   INTERNAL: 'PA_INTERNAL',
 } as const;

@@ -29,8 +29,10 @@ t.test('reading: contents through symlinks, and why a file could not be read', a
   t.equal(read.contents.certChain, undefined);
   t.same(read.unreadable, [
     { role: 'certChain', path: `${dir}/cert-chain.pem`, code: 'ENOENT' },
-    { role: 'rootCert', path: `${dir}/root-cert.pem`, code: 'EISDIR' },
+    { role: 'rootCert', path: `${dir}/root-cert.pem`, code: 'not-regular', reason: `${dir}/root-cert.pem is a directory, not a regular file; expected a regular file` },
   ]);
+  const refused = read.unreadable[1]!;
+  t.not(hashCertMaterial(read), hashCertMaterial({ ...read, unreadable: [read.unreadable[0]!, { role: refused.role, path: refused.path, code: 'ENOENT' }] }), 'a directory in place of a file is not the same state as no file');
   mkdirSync(`${dir}/more`);
   writeFileSync(`${dir}/more/c`, 'C');
   const again = await readCertMaterial({ certChain: `${dir}/more/c`, key: `${dir}/key.pem`, rootCert: `${dir}/more/c` });

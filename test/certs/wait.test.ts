@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import t from 'tap';
 import { waitForCertFiles } from '../../src/certs/wait.js';
@@ -47,4 +48,21 @@ t.test('an abort (shutdown) ends the wait', async (t) => {
   abort.abort();
   t.equal(await waiting, false);
   t.equal(msgs.at(-1), 'stopped waiting for certificate files: shutting down');
+});
+
+t.test('a FIFO in place of a file is waited past like a missing one, said once, and never opened', async (t) => {
+  const dir = t.testdir({ a: 'A' });
+  execFileSync('mkfifo', [`${dir}/b`]);
+  const lines: Array<{ msg: string; path?: string; is?: string }> = [];
+  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
+  const waiting = waitForCertFiles([`${dir}/a`, `${dir}/b`], { timeoutMs: 60_000, pollMs: 10, log });
+  // Several polls see the FIFO: the complaint is said once.
+  for (let i = 0; i < 1_000 && lines.filter((l) => l.msg === 'still waiting for certificate files').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  writeFileSync(`${dir}/b.new`, 'B');
+  renameSync(`${dir}/b.new`, `${dir}/b`);
+  t.equal(await waiting, true);
+  t.same(
+    lines.filter((l) => l.msg === 'certificate file is not a regular file; waiting for a regular file in its place').map((l) => [l.path, l.is]),
+    [[`${dir}/b`, 'a FIFO (named pipe)']],
+  );
 });

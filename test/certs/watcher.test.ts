@@ -4,6 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { CertWatcher } from '../../src/certs/watcher.js';
+import { validateCertMaterial } from '../../src/certs/validate.js';
 import type { CertWatchSettings } from '../../src/certs/settings.js';
 import { metrics } from '../../src/metrics/registry.js';
 import { fixture, leafFingerprint, setA, setB, type CertSet } from '../fixtures/certs/pki.js';
@@ -15,7 +16,7 @@ interface Line {
   readonly [k: string]: unknown;
 }
 
-function harness(t: Test, settings: Partial<CertWatchSettings> = {}, now?: () => number) {
+function harness(t: Test, settings: Partial<CertWatchSettings> = {}, now?: () => number, validate?: typeof validateCertMaterial) {
   // Registered before the test dir, so the watcher stops before tap removes the files under it.
   t.teardown(() => watcher.stop());
   const dir = t.testdir({});
@@ -29,6 +30,7 @@ function harness(t: Test, settings: Partial<CertWatchSettings> = {}, now?: () =>
     log,
     onValidChange: (reason) => void reloads.push(reason),
     ...(now ? { now } : {}),
+    ...(validate ? { validate } : {}),
   });
   const waitFor = async (msg: string, n = 1): Promise<Line> => {
     for (let tries = 0; tries < 1_000; tries++) {
@@ -138,4 +140,51 @@ t.test('invalid at start is reported; stop() ends the watching', async (t) => {
   h.write(setB());
   await new Promise((r) => setTimeout(r, 200));
   t.same(h.reloads, [], 'nothing after stop');
+});
+
+/** Waits until `done` holds, checking every 10 ms (an event count, never a duration, decides). */
+async function until(done: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 1_000 && !done(); tries++) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error('condition never held');
+}
+
+/** A clock that counts its readings: the watcher reads it once per check of contents it has not applied. */
+function countingJudge() {
+  const c = { clock: Date.now(), checks: 0, judged: 0 };
+  const now = (): number => (c.checks++, c.clock);
+  const validate: typeof validateCertMaterial = (material, at) => (c.judged++, validateCertMaterial(material, at));
+  return { c, now, validate };
+}
+
+const manyBegins = '-----BEGIN CERTIFICATE-----\n'.repeat(30_000);
+
+t.test('contents already rejected are not parsed again at every re-hash', async (t) => {
+  const { c, now, validate } = countingJudge();
+  const h = harness(t, { rehashIntervalMs: 10 }, now, validate);
+  h.write(setA());
+  await h.watcher.start();
+  h.write({ 'cert-chain.pem': manyBegins });
+  t.match(await h.waitFor('certificate change rejected; the running envoy keeps serving'), { reason: /cert-chain\.pem: the certificate begun on line 1 has no END line/ });
+  const judged = c.judged;
+  const checks = c.checks;
+  await until(() => c.checks >= checks + 5);
+  t.equal(c.judged, judged, 'five re-hashes of the same bytes, no new judgement');
+  h.write(setB()); // new contents are judged afresh
+  await h.waitFor('certificates changed; hot-restarting envoy');
+  t.ok(c.judged > judged, 'judged afresh');
+});
+
+t.test('a certificate not valid yet is judged again once its notBefore has passed', async (t) => {
+  const { c, now, validate } = countingJudge();
+  const h = harness(t, { rehashIntervalMs: 10 }, now, validate);
+  h.write(setA());
+  await h.watcher.start();
+  h.write({ 'cert-chain.pem': fixture('not-yet-valid.pem'), 'key.pem': fixture('not-yet-valid.key') });
+  t.match(await h.waitFor('certificate change rejected; the running envoy keeps serving'), { reason: /is not valid before 2090-01-01/ });
+  const judged = c.judged;
+  const checks = c.checks;
+  await until(() => c.checks >= checks + 3);
+  t.equal(c.judged, judged, 'not re-parsed while the verdict holds');
+  c.clock = Date.parse('2090-06-01');
+  t.match(await h.waitFor('certificates changed; hot-restarting envoy'), { trigger: 'rehash', leaf: { subject: /CN=not-yet-valid/ } });
 });
