@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { exceedsJsonDepth, maxJsonDepth } from '../config/json-depth.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import { AgentError, ErrorCodes } from '../errors/index.js';
+import { readRegularFileSync, startupFileCapBytes, UnreadableFileError } from '../fs/read-regular-file.js';
 import { templateParams } from './params.js';
+import { checkBootstrapShape } from './shape.js';
 import { renderTemplate } from './template.js';
 
 export interface GeneratedBootstrap {
@@ -17,30 +19,42 @@ export interface GeneratedBootstrap {
 /** Render the bootstrap for this config: --customConfigFile as-is, else the selected template. */
 export async function generateBootstrap(config: ProxyConfig): Promise<GeneratedBootstrap> {
   if (config.customConfigFile) {
-    return { json: readText(config.customConfigFile, ErrorCodes.USAGE), source: config.customConfigFile, custom: true, warnings: [] };
+    const json = readInput(config.customConfigFile, '--customConfigFile', ErrorCodes.USAGE);
+    return { json, source: config.customConfigFile, custom: true, warnings: [] };
   }
   const source = config.templateFile;
-  const template = parseTemplate(source, readText(source, ErrorCodes.TEMPLATE));
+  const template = parseTemplate(source, readInput(source, config.templateOrigin, ErrorCodes.TEMPLATE));
   const { params, warnings } = await templateParams(config);
   const rendered = renderTemplate(template, params, source);
+  checkBootstrapShape(rendered, source, config.proxyAdminPort);
   return { json: `${JSON.stringify(rendered, null, 2)}\n`, source, custom: false, warnings };
 }
 
-function readText(path: string, code: typeof ErrorCodes.USAGE | typeof ErrorCodes.TEMPLATE): string {
+/** A regular file of at most 1 MiB: a FIFO, a device or a huge file would block or exhaust memory. */
+function readInput(path: string, origin: string, code: typeof ErrorCodes.USAGE | typeof ErrorCodes.TEMPLATE): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFileSync(path, startupFileCapBytes);
   } catch (e) {
-    throw new AgentError(code, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof UnreadableFileError)) throw e;
+    throw new AgentError(code, `cannot read ${JSON.stringify(path)} (${origin}): ${e.reason}; expected a regular file of at most 1 MiB`);
   }
 }
 
 function parseTemplate(source: string, text: string): unknown {
+  let template: unknown;
   try {
-    return JSON.parse(text);
+    template = JSON.parse(text);
   } catch (e) {
+    // V8 quotes the offending text, line breaks included: escape them to keep the error one line.
+    const detail = (e as Error).message.replace(/\r\n|\r|\n/g, '\\n');
     throw new AgentError(
       ErrorCodes.TEMPLATE,
-      `template ${source} is not JSON (${(e as Error).message}); templates are JSON with {{param}} placeholders, see bootstrap-templates/README.md`,
+      `template ${source} is not JSON (${detail}); templates are JSON with {{param}} placeholders, see bootstrap-templates/README.md`,
     );
   }
+  // Rendering walks the template recursively: refuse what would overflow the stack.
+  if (exceedsJsonDepth(template, maxJsonDepth)) {
+    throw new AgentError(ErrorCodes.TEMPLATE, `template ${source} is nested more than ${maxJsonDepth} levels deep; envoy bootstraps need far fewer`);
+  }
+  return template;
 }

@@ -5,7 +5,8 @@ import { AgentError, ErrorCodes } from '../errors/index.js';
 //   "x-{{name}}-y"        placeholders inside a longer string are interpolated as text
 //   { "$if": "name", … }  the object is kept only when the parameter is truthy ("$unless": the opposite);
 //                         a dropped object disappears from its parent property or array
-// A template is plain JSON, so any JSON tool can read it; an unknown parameter is an error, never "".
+// A template is plain JSON, so any JSON tool can read it; an unknown parameter is an error, never "",
+// and so is a "{{" that does not open a well-formed placeholder.
 
 export type TemplateParams = Readonly<Record<string, unknown>>;
 
@@ -58,6 +59,12 @@ function keep(obj: Record<string, unknown>, params: TemplateParams, where: Where
 function renderString(text: string, params: TemplateParams, where: Where): unknown {
   const m = whole.exec(text);
   if (m) return structuredClone(lookup(m[1]!, params, where));
+  // "{{node_id" or "{{ node id }}" would otherwise reach envoy as literal text: a typo is an error.
+  const stray = text.replace(inner, '').indexOf('{{');
+  if (stray !== -1) {
+    const placeholder = text.replace(inner, '').slice(stray, stray + 40);
+    throw templateError(where, `unterminated or malformed placeholder ${JSON.stringify(placeholder)}; placeholders are {{name}}`);
+  }
   return text.replace(inner, (_, name: string) => {
     const value = lookup(name, params, where);
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError, ErrorCodes } from '../errors/index.js';
+import { makeDirectory } from '../fs/directory.js';
 
 export function bootstrapPath(configPath: string, epoch: number): string {
   return join(configPath, `envoy-rev${epoch}.json`);
@@ -14,11 +15,11 @@ export function writeBootstrap(configPath: string, epoch: number, json: string):
   const target = bootstrapPath(configPath, epoch);
   const temp = `${target}.${process.pid}.tmp`;
   try {
-    mkdirSync(configPath, { recursive: true, mode: 0o700 });
+    makeDirectory(configPath, 0o700);
     writeFileSync(temp, json, { mode: 0o640 });
     renameSync(temp, target);
   } catch (e) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw new AgentError(ErrorCodes.WRITE, `cannot write bootstrap ${target}: ${(e as Error).message}`, { cause: e });
   }
   return target;
@@ -26,4 +27,13 @@ export function writeBootstrap(configPath: string, epoch: number, json: string):
 
 export function removeBootstrap(configPath: string, epoch: number): void {
   rmSync(bootstrapPath(configPath, epoch), { force: true });
+}
+
+/** Cleanup after a failure: its own error (ENOTDIR, EISDIR, …) must never hide the failure's cause. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing more to do: the caller reports the original error
+  }
 }

@@ -2,7 +2,7 @@
 import '../init/early.js';
 import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
 import { guardSignals, installReaper, type InstalledReaper } from '../init/index.js';
-import { logger, rootLogger } from '../log/logger.js';
+import { logLevelEnvProblem, logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
 import { commands } from './commands/index.js';
 import { closest } from './did-you-mean.js';
@@ -20,10 +20,13 @@ Run "pilot-agent <command> --help" for a command's flags.
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  // Asked-for help goes to stdout with 0; a usage error is one line on stderr with 2, like every other.
+  if (name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
+  if (name === undefined) throw new AgentError(ErrorCodes.USAGE, `expected a command (${Object.keys(commands).join(', ')}); see pilot-agent --help`);
+  if (logLevelEnvProblem) throw new AgentError(ErrorCodes.BAD_ENV, logLevelEnvProblem);
   const command = commands[name];
   if (!command) {
     const suggestion = closest(name, Object.keys(commands));

@@ -11,7 +11,8 @@ export interface AppMetricsTarget {
 // Ports of the agent and envoy themselves: scraping one of them as "the application" would loop or lie.
 const reserved = new Set([15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
 
-export function parseAppMetrics(raw: string | undefined, statusPort: number): AppMetricsTarget | undefined {
+/** `ownPorts`: the ports this agent and its envoy are configured with (status, admin, health, prometheus). */
+export function parseAppMetrics(raw: string | undefined, ownPorts: readonly number[]): AppMetricsTarget | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let json: unknown;
   try {
@@ -25,7 +26,7 @@ export function parseAppMetrics(raw: string | undefined, statusPort: number): Ap
   const portText = String(obj.port ?? '80');
   const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 1 && port <= 65535)) throw bad(`port ${JSON.stringify(portText)} must be a number from 1 to 65535`);
-  if (port === statusPort || reserved.has(port)) throw bad(`port ${port} belongs to the agent or envoy, not the application`);
+  if (ownPorts.includes(port) || reserved.has(port)) throw bad(`port ${port} belongs to the agent or envoy, not the application`);
   const path = String(obj.path ?? '/metrics');
   return { port, path: path.startsWith('/') ? path : `/${path}` };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatGoDuration } from '../cli/duration.js';
 import type { FlagValues } from '../cli/flag-spec.js';
 import { flagError } from '../errors/index.js';
+import { checkDirectoryCreatable } from '../fs/directory.js';
 import { agentVersion } from '../version.js';
 import { allIpv6, instanceIps, parseHostPort } from './addresses.js';
 import { parseAppMetrics } from './app-metrics.js';
@@ -11,14 +12,23 @@ import { parseProbeTable } from './app-probes.js';
 import type { AgentEnv } from './env.js';
 import { agentLogLevel, envoyLogLevels } from './log-levels.js';
 import { nodeIdentity } from './metadata.js';
+import { checkDomain, checkNamespace, checkNodePart, checkPodName } from './node-names.js';
+import { checkDistinctPorts } from './ports.js';
 import type { AuthPolicy, ProxyConfig, Role } from './proxy-config.js';
 
 export const defaultTemplateFile = fileURLToPath(new URL('../../bootstrap-templates/envoy_bootstrap.json', import.meta.url));
 
 export interface BuildOptions {
-  /** `proxy` needs a runnable envoy; `bootstrap` only prints and does not. */
+  /** `proxy` needs a runnable envoy and a writable --configPath; `bootstrap` only prints and needs neither. */
   readonly requireBinary: boolean;
 }
+
+/**
+ * Envoy takes --concurrency as a uint32 and starts one worker thread (event loop, listener copies,
+ * connection pools) per unit; Istio sets it to the pod's CPU limit. No node has more than ~1000
+ * hardware threads, so a larger value is a typo whose only effect is memory and thread exhaustion.
+ */
+export const maxConcurrency = 1024;
 
 const hourMs = 3_600_000;
 const fmt = formatGoDuration;
@@ -32,6 +42,20 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   for (const name of ['configPath', 'binaryPath', 'serviceCluster']) {
     if (str(name) === '') throw flagError(`--${name}`, '', 'expected a non-empty value');
   }
+  checkNodePart('--serviceCluster', str('serviceCluster'));
+  if (str('id') !== '') checkNodePart('--id', str('id'));
+  checkDomain('--domain', str('domain'));
+  checkPodName(env.podName);
+  checkNamespace(env.podNamespace);
+  if (num('concurrency') > maxConcurrency) {
+    throw flagError('--concurrency', String(num('concurrency')), `expected a number of envoy worker threads from 0 (envoy decides) to ${maxConcurrency}`);
+  }
+  checkDistinctPorts([
+    { name: '--statusPort', port: num('statusPort') },
+    { name: '--proxyAdminPort', port: num('proxyAdminPort') },
+    { name: 'ENVOY_STATUS_PORT', port: env.envoyStatusPort },
+    { name: 'ENVOY_PROMETHEUS_PORT', port: env.envoyPrometheusPort },
+  ]);
   const drain = num('drainDuration');
   const parent = num('parentShutdownDuration');
   checkEnvoySeconds('--drainDuration', drain);
@@ -57,12 +81,13 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const podNamespace = env.podNamespace || 'default';
   const id = str('id') || defaultId(registry, ips[0]!, env.podName || hostname(), podNamespace);
   const domain = str('domain') || defaultDomain(registry, podNamespace);
+  const appPorts = [num('statusPort'), num('proxyAdminPort'), env.envoyStatusPort, env.envoyPrometheusPort];
   const trustDomain = str('trust-domain') || 'cluster.local';
   const identity = nodeIdentity(env, ips, agentVersion);
   const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
   const certDir = str('certDir');
 
-  return Object.freeze({
+  const config: ProxyConfig = Object.freeze({
     role: role as Role,
     id,
     domain,
@@ -84,8 +109,8 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     proxyAdminPort: num('proxyAdminPort'),
     statusPort: num('statusPort'),
     statusListenAddress: str('statusListenAddress'),
-    appProbes: parseProbeTable(env.appProbers),
-    appMetrics: parseAppMetrics(env.prometheusAnnotations, num('statusPort')),
+    appProbes: parseProbeTable(env.appProbers, num('statusPort')),
+    appMetrics: parseAppMetrics(env.prometheusAnnotations, appPorts),
     envoyStatusPort: env.envoyStatusPort,
     envoyPrometheusPort: env.envoyPrometheusPort,
     concurrency: num('concurrency'),
@@ -96,6 +121,7 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     agentLogLevel: agentLogLevel(str('log_output_level')),
     customConfigFile: str('customConfigFile'),
     templateFile: env.bootstrapTemplate || str('templateFile') || defaultTemplateFile,
+    templateOrigin: env.bootstrapTemplate ? 'ISTIO_BOOTSTRAP' : str('templateFile') ? '--templateFile' : 'the bundled template',
     outlierLogPath: str('outlierLogPath'),
     baseId: num('baseId'),
     certDir,
@@ -107,6 +133,8 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     metadata: Object.freeze(identity.metadata),
     locality: Object.freeze(identity.locality),
   });
+  if (opts.requireBinary) checkConfigPath(config.configPath);
+  return config;
 }
 
 /** Envoy takes whole seconds; Istio's ValidateProxyConfig also caps both durations below an hour. */
@@ -122,6 +150,18 @@ function checkExecutable(path: string): void {
     accessSync(path, constants.X_OK);
   } catch {
     throw flagError('--binaryPath', path, 'expected an executable envoy binary');
+  }
+}
+
+/**
+ * --configPath must be a directory the agent can write envoy-rev<epoch>.json into, or one it can
+ * create (each epoch's write creates it): a file, /proc/x or a read-only mount is exit 2 at start.
+ */
+function checkConfigPath(path: string): void {
+  try {
+    checkDirectoryCreatable(path);
+  } catch (e) {
+    throw flagError('--configPath', path, `expected a writable directory, or one that can be created (${(e as Error).message})`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { AgentError, ErrorCodes } from '../errors/index.js';
+import { exceedsJsonDepth, maxJsonDepth } from './json-depth.js';
 
 // The environment variables the agent reads, in one place, as Istio's injector sets them.
 export interface AgentEnv {
@@ -66,6 +67,9 @@ function parseJsonObject(name: string, raw: string): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AgentError(ErrorCodes.BAD_ENV, `invalid value ${JSON.stringify(truncate(raw))} for ${name}: expected a JSON object`);
+  }
+  if (exceedsJsonDepth(value, maxJsonDepth)) {
+    throw new AgentError(ErrorCodes.BAD_ENV, `invalid value ${JSON.stringify(truncate(raw))} for ${name}: nested more than ${maxJsonDepth} levels deep`);
   }
   return value as Record<string, unknown>;
 }

@@ -53,6 +53,8 @@ export interface ProxyConfig {
   readonly customConfigFile: string;
   /** The template to render: ISTIO_BOOTSTRAP > --templateFile > the bundled default. */
   readonly templateFile: string;
+  /** Where templateFile came from, for error messages: "ISTIO_BOOTSTRAP", "--templateFile" or the bundled default. */
+  readonly templateOrigin: string;
   readonly outlierLogPath: string;
   readonly baseId: number;
   readonly certDir: string;

@@ -59,9 +59,17 @@ export function isAgentError(e: unknown): e is AgentError {
   return e instanceof AgentError;
 }
 
-/** One line for stderr, never a stack trace. Unknown errors are labelled internal. */
+/**
+ * One line for stderr, never a stack trace. Unknown errors are labelled internal. Messages should
+ * already quote values with JSON.stringify; any line break that slips through (a file's text inside a
+ * parser's message, say) is escaped here as a last resort, so the line stays one line.
+ */
 export function describeError(e: unknown): { line: string; exitCode: number; code: ErrorCode } {
-  if (isAgentError(e)) return { line: `error: ${e.message}`, exitCode: e.exitCode, code: e.code };
+  if (isAgentError(e)) return { line: `error: ${oneLine(e.message)}`, exitCode: e.exitCode, code: e.code };
   const message = e instanceof Error ? e.message : String(e);
-  return { line: `error: internal: ${message.split('\n')[0]}`, exitCode: EXIT_FAILURE, code: ErrorCodes.INTERNAL };
+  return { line: `error: internal: ${oneLine(message.split(/\r\n|\r|\n/)[0]!)}`, exitCode: EXIT_FAILURE, code: ErrorCodes.INTERNAL };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, '\\n');
 }

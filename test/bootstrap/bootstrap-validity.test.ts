@@ -94,7 +94,7 @@ t.test('envoy accepts an IPv6-only bootstrap', async (t) => {
 
 t.test('--templateFile and ISTIO_BOOTSTRAP select another template; ISTIO_BOOTSTRAP wins', async (t) => {
   const dir = t.testdir({
-    'a.json': JSON.stringify({ node: { id: '{{node_id}}', cluster: 'a' } }),
+    'a.json': JSON.stringify({ node: { id: '{{node_id}}', cluster: 'a' }, admin: { address: { socket_address: { address: '{{localhost}}', port_value: '{{admin_port}}' } } } }),
     'b.json': JSON.stringify({ node: { id: '{{node_id}}', cluster: 'b' }, admin: { address: { socket_address: { address: '{{localhost}}', port_value: '{{admin_port}}' } } } }),
   });
   const a = await runAgent(['bootstrap', '--templateFile', `${dir}/a.json`], seedPodEnv);

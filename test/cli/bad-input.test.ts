@@ -28,7 +28,7 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; expec
   { name: 'ISTIO_METAJSON that is not an object', args: ['bootstrap'], env: { ISTIO_METAJSON_LABELS: '[1,2]' }, expect: /"\[1,2\]" for ISTIO_METAJSON_LABELS: expected a JSON object/ },
   { name: 'a missing envoy binary', args: ['proxy', '--binaryPath', '/nonexistent/envoy'], expect: /"\/nonexistent\/envoy" for --binaryPath: expected an executable envoy binary/ },
   { name: 'an unreadable custom config file', args: ['bootstrap', '--customConfigFile', '/nonexistent.json'], expect: /"\/nonexistent\.json" for --customConfigFile: expected a readable file/ },
-  { name: 'a missing template', args: ['bootstrap', '--templateFile', '/nonexistent.json'], expect: /cannot read \/nonexistent\.json: ENOENT/ },
+  { name: 'a missing template', args: ['bootstrap', '--templateFile', '/nonexistent.json'], expect: /cannot read "\/nonexistent\.json" \(--templateFile\): ENOENT/ },
   { name: 'an unknown command', args: ['proxi'], expect: /unknown command "proxi" \(did you mean proxy\?\)/ },
   { name: 'two roles', args: ['bootstrap', 'sidecar', 'router'], expect: /unexpected argument "router"/ },
   { name: 'a restart budget that is not a number', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET: 'ten' }, expect: /"ten" for ENVOY_RESTART_BUDGET: expected a whole number/ },

@@ -13,13 +13,26 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+export interface RunOptions {
+  /**
+   * Kill the agent with SIGKILL after this long (code null): for inputs that once hung with SIGTERM
+   * ignored, so a regression fails the test instead of hanging it. Default: 60 s, then SIGTERM.
+   */
+  readonly timeoutMs?: number;
+}
+
 /** Run pilot-agent to completion with a clean, explicit environment. */
-export function runAgent(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+export function runAgent(args: readonly string[], env: Record<string, string> = {}, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [agentBin, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        timeout: opts.timeoutMs ?? 60_000,
+        killSignal: opts.timeoutMs === undefined ? 'SIGTERM' : 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
         resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });

@@ -1,3 +1,4 @@
+import { generateBootstrap } from '../../bootstrap/generate.js';
 import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
 import { collectProcessMetrics } from '../../metrics/registry.js';
@@ -21,6 +22,9 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   }
   const config = inv.config;
   const supervision = readSupervision();
+  // A bad template or custom config is exit 2 with one line and nothing else: check it renders
+  // before the first log line (runProxy renders it again, and at every epoch).
+  await generateBootstrap(config);
   setLogLevel(config.agentLogLevel);
   collectProcessMetrics();
   const log = logger('agent');
