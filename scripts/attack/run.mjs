@@ -17,7 +17,10 @@ const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.key
 for (const g of chosen) if (!groups[g]) throw new Error(`unknown group ${g}; one of ${Object.keys(groups).join(', ')}`);
 
 const results = [];
+// ATTACK_ONLY=regex keeps the record of matching cases only (the others still run: use it to read one).
+const only = process.env.ATTACK_ONLY ? new RegExp(process.env.ATTACK_ONLY) : undefined;
 function record(group, name, verdict, detail) {
+  if (only && !only.test(name)) return;
   results.push({ group, name, verdict, detail });
   if (verdict !== 'held' || process.env.ATTACK_VERBOSE) console.log(`${verdict === 'held' ? 'ok  ' : 'FAIL'} [${group}] ${name}: ${verdict}${detail ? ` — ${String(detail).slice(0, 200)}` : ''}`);
 }
