@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { runAgent, seedPodEnv } from '../helpers/agent.js';
+import { runAgent, seedPodEnv, stubBin } from '../helpers/agent.js';
 import { assertRejected, hangTimeout, proxyArgs, spyEnvoy } from '../helpers/rejected.js';
 
 // Files named by flags or env vars are read at start: only a regular file, at most 1 MiB. A FIFO or
@@ -80,4 +80,17 @@ t.test('proxy with --configPath below a regular file names the file', async (t) 
   const r = await runAgent([...args, '--configPath', join(dir, 'not-a-dir', 'proxy')], { ...seedPodEnv, ...env }, hangTimeout);
   assertRejected(t, r, /for --configPath: .*not-a-dir exists and is not a directory/);
   t.notOk(envoy.started(), 'envoy never started');
+});
+
+t.test('proxy with a custom config envoy rejects exits 2 at once instead of crash-looping through the budget', async (t) => {
+  const dir = t.testdir();
+  const custom = join(dir, 'custom.json');
+  writeFileSync(custom, '{\n  nope\n}\n');
+  const events = join(dir, 'events.jsonl');
+  const { args, env } = await proxyArgs(dir, spyEnvoy(dir));
+  const withStub = args.map((a, i) => (args[i - 1] === '--binaryPath' ? stubBin : a));
+  const r = await runAgent([...withStub, '--customConfigFile', custom], { ...seedPodEnv, ...env, ENVOY_STUB_EVENT_LOG: events, ENVOY_STUB_SHM_DIR: dir }, hangTimeout);
+  assertRejected(t, r, /invalid value ".*custom\.json" for --customConfigFile: a config envoy accepts; envoy --mode validate failed \(1\): .*Unable to parse JSON/);
+  const starts = readFileSync(events, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; mode?: string }).filter((e) => e.event === 'start');
+  t.same(starts.map((e) => e.mode), ['validate'], 'envoy only ever ran in validate mode');
 });

@@ -4,6 +4,7 @@ import { setLogLevel, logger } from '../../log/logger.js';
 import { collectProcessMetrics } from '../../metrics/registry.js';
 import { runProxy } from '../../supervisor/run.js';
 import { agentVersion } from '../../version.js';
+import { flagError } from '../../errors/index.js';
 import { flagHelp } from '../help.js';
 import { proxyFlags } from '../proxy-flags.js';
 import { parseProxyInvocation } from './shared.js';
@@ -25,10 +26,21 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   // A bad template or custom config is exit 2 with one line and nothing else: check it renders
   // before the first log line (runProxy renders it again, and at every epoch).
   await generateBootstrap(config);
+  if (config.customConfigFile) await checkCustomConfig(config.binaryPath, config.customConfigFile);
   setLogLevel(config.agentLogLevel);
   collectProcessMetrics();
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
   log.info({ version: agentVersion, config, supervision }, 'effective configuration');
   return runProxy(config, supervision, log);
+}
+
+/**
+ * A custom config is handed to envoy as it is, so only envoy can judge it: without this check a file envoy
+ * rejects crash-loops through the whole restart budget and ends in exit 1. Loaded only on this path.
+ */
+async function checkCustomConfig(binaryPath: string, file: string): Promise<void> {
+  const { validateWithEnvoy } = await import('../../envoy/validate.js');
+  const verdict = await validateWithEnvoy(binaryPath, file);
+  if (!verdict.ok) throw flagError('--customConfigFile', file, `a config envoy accepts; ${verdict.reason}`);
 }
