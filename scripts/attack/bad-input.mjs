@@ -2,7 +2,7 @@
 // one-line contract (exit 2 before anything starts), or — for fuzzed values with no single right
 // answer — be accepted (exit 0) or rejected by that contract: never exit 1, a stack trace or a hang.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { agentBin, cleanup, judgeAcceptOrReject, judgeBadInput, runBounded, stubBin, tempDir } from './lib.mjs';
 
 const boundMs = 20_000;
@@ -126,7 +126,7 @@ export async function attackBadInput(record) {
         const argv = c.proxy ? [...c.argv, '--binaryPath', stubBin, ...(c.argv.includes('--configPath') ? [] : ['--configPath', `${dir}/cfg-${Math.random().toString(36).slice(2)}`])] : c.argv;
         const r = await runBounded([agentBin, ...argv], env, boundMs, { wrap: Boolean(c.proxy) });
         let verdict = c.fuzz ? judgeAcceptOrReject(r) : judgeBadInput(r, { logsOnStdout: Boolean(c.proxy) });
-        if (verdict === 'held' && c.proxy && existsSync(events)) verdict = 'envoy was started';
+        if (verdict === 'held' && c.proxy && servedEnvoy(events)) verdict = 'envoy was started';
         record(c.fuzz ? 'fuzzed flags and env' : 'bad input at start', c.name, verdict, r.stderr.trim().split('\n')[0]?.slice(0, 200));
       }
     };
@@ -134,4 +134,10 @@ export async function attackBadInput(record) {
   } finally {
     cleanup(dir);
   }
+}
+
+/** Did the stub start to serve (a `--mode validate` run to judge a custom config is allowed)? */
+function servedEnvoy(events) {
+  if (!existsSync(events)) return false;
+  return readFileSync(events, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).some((e) => e.event === 'start' && e.mode !== 'validate');
 }
