@@ -48,8 +48,9 @@ export function misbehave(fault: PrometheusFault, res: ServerResponse, body: str
       return;
     case 'reset-mid-body':
     case 'close-mid-body':
+      // Cut in the middle of a sample's name: what a reader gets is a half line.
       res.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8', 'content-length': 100_000 });
-      res.write(body.slice(0, 1000));
+      res.write(body.slice(0, body.indexOf('\nenvoy_', 500) + 10));
       setTimeout(() => (fault === 'reset-mid-body' ? socket.resetAndDestroy() : socket.end()), 20);
       return;
     case 'garbage':
