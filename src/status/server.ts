@@ -33,7 +33,15 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     if (path.startsWith('/app-health/')) {
       const prober = opts.probes.get(path);
       if (!prober) return reply(res, 400, `app prober config does not exist for ${path}\n`);
-      return reply(res, await runProbe(prober), '');
+      // A prober that hangs up (its own timeout) ends the probe: the app's connection goes at once.
+      const gone = new AbortController();
+      const onClose = (): void => {
+        if (res.writableFinished) return;
+        gone.abort();
+        opts.log.info({ path }, 'app probe abandoned by the client');
+      };
+      res.once('close', onClose);
+      return reply(res, await runProbe(prober, gone.signal), '');
     }
     if (path === '/quitquitquit' || path === '/drain') {
       if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, 'Only requests from localhost are allowed\n');
