@@ -7,6 +7,7 @@ import { runProbe } from './app-probe.js';
 import { isLoopback } from './loopback.js';
 import { serveMergedMetrics, SourcePools } from './metrics-merge.js';
 import { Readiness } from './readiness.js';
+import { slowClientLimits } from './slow-clients.js';
 
 
 /**
@@ -54,7 +55,7 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     reply(res, 404, 'not found\n');
   };
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer({ maxHeaderSize: 16 * 1024, ...slowClientLimits(config.statusHeadersBoundMs) }, (req, res) => {
     req.resume(); // no endpoint reads a body; discard whatever a client sends
     route(req, res).catch((e: Error) => {
       opts.log.warn({ err: e.message, url: req.url }, 'status request failed');
