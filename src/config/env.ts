@@ -1,5 +1,6 @@
 import { AgentError, ErrorCodes } from '../errors/index.js';
 import { exceedsJsonDepth, maxJsonDepth } from './json-depth.js';
+import { readStatusHeadersBound } from './status-timeouts.js';
 
 // The environment variables the agent reads, in one place, as Istio's injector sets them.
 export interface AgentEnv {
@@ -17,6 +18,8 @@ export interface AgentEnv {
   readonly appProbers: string;
   /** ISTIO_PROMETHEUS_ANNOTATIONS (raw JSON). */
   readonly prometheusAnnotations: string;
+  /** PILOT_AGENT_STATUS_HEADERS_TIMEOUT: the bound on a status client's request headers, ms. */
+  readonly statusHeadersBoundMs: number;
   /** ISTIO_META_<K>=v, prefix stripped, in environment order. */
   readonly meta: Readonly<Record<string, string>>;
   /** ISTIO_METAJSON_<K>={...}, parsed. */
@@ -43,6 +46,7 @@ export function readEnv(env: Env = process.env): AgentEnv {
     bootstrapTemplate: env.ISTIO_BOOTSTRAP ?? '',
     appProbers: env.ISTIO_KUBE_APP_PROBERS ?? '',
     prometheusAnnotations: env.ISTIO_PROMETHEUS_ANNOTATIONS ?? '',
+    statusHeadersBoundMs: readStatusHeadersBound(env),
     envoyStatusPort: envPort(env, 'ENVOY_STATUS_PORT', 15021),
     envoyPrometheusPort: envPort(env, 'ENVOY_PROMETHEUS_PORT', 15090),
     meta,

@@ -37,6 +37,8 @@ export interface ProxyConfig {
   readonly statusPort: number;
   /** Where the status server listens; '' for every interface. */
   readonly statusListenAddress: string;
+  /** A status client must send its complete request headers within this (README: 10 s). */
+  readonly statusHeadersBoundMs: number;
   /** ISTIO_KUBE_APP_PROBERS, validated: /app-health/<container>/<kind> → the probe to run. */
   readonly appProbes: ProbeTable;
   /** ISTIO_PROMETHEUS_ANNOTATIONS: the application's metrics endpoint to merge, if any. */

@@ -54,4 +54,9 @@ export const metrics = {
     labelNames: ['source'] as const,
     registers: [registry],
   }),
+  scrapesAbandoned: new Counter({
+    name: 'istio_agent_scrapes_abandoned_total',
+    help: 'Metric scrapes whose client hung up before the end (a scrape timeout); what the sources were still sending was dropped.',
+    registers: [registry],
+  }),
 };

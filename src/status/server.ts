@@ -7,6 +7,7 @@ import { runProbe } from './app-probe.js';
 import { isLoopback } from './loopback.js';
 import { serveMergedMetrics, SourcePools } from './metrics-merge.js';
 import { Readiness } from './readiness.js';
+import { slowClientLimits } from './slow-clients.js';
 
 
 /**
@@ -33,7 +34,15 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     if (path.startsWith('/app-health/')) {
       const prober = opts.probes.get(path);
       if (!prober) return reply(res, 400, `app prober config does not exist for ${path}\n`);
-      return reply(res, await runProbe(prober), '');
+      // A prober that hangs up (its own timeout) ends the probe: the app's connection goes at once.
+      const gone = new AbortController();
+      const onClose = (): void => {
+        if (res.writableFinished) return;
+        gone.abort();
+        opts.log.info({ path }, 'app probe abandoned by the client');
+      };
+      res.once('close', onClose);
+      return reply(res, await runProbe(prober, gone.signal), '');
     }
     if (path === '/quitquitquit' || path === '/drain') {
       if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, 'Only requests from localhost are allowed\n');
@@ -46,7 +55,7 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     reply(res, 404, 'not found\n');
   };
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer({ maxHeaderSize: 16 * 1024, ...slowClientLimits(config.statusHeadersBoundMs) }, (req, res) => {
     req.resume(); // no endpoint reads a body; discard whatever a client sends
     route(req, res).catch((e: Error) => {
       opts.log.warn({ err: e.message, url: req.url }, 'status request failed');

@@ -1,11 +1,13 @@
 // The admin HTTP listener: exact path routing, POST enforcement, Envoy's default headers,
-// its own connection stats, and the ENVOY_STUB_HANG_ADMIN fault (accept, never answer).
+// its own connection stats, the ENVOY_STUB_HANG_ADMIN fault (accept, never answer) and the
+// ENVOY_STUB_PROMETHEUS_FAULT_FILE faults of /stats/prometheus.
 
 import http from 'node:http';
 import net from 'node:net';
 import { formatAddress, type SocketAddress } from '../config/addresses.js';
 import type { EventLog } from '../faults/event-log.js';
 import { TEXT, type AdminContext } from './admin-context.js';
+import { currentPrometheusFault, misbehave } from '../faults/prometheus-fault.js';
 import { ENDPOINTS, helpText } from './endpoints.js';
 
 export class AdminServer {
@@ -18,6 +20,7 @@ export class AdminServer {
     private readonly ctx: AdminContext,
     private readonly events: EventLog,
     private readonly hang: boolean,
+    private readonly prometheusFaultFile?: string,
   ) {
     this.server = http.createServer((req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 0;
@@ -85,6 +88,8 @@ export class AdminServer {
       after = r.after;
     }
     this.ctx.stats.inc(`http.admin.downstream_rq_${Math.floor(status / 100)}xx`);
+    const fault = path === '/stats/prometheus' && status === 200 ? currentPrometheusFault(this.prometheusFaultFile) : undefined;
+    if (fault) return misbehave(fault, res, body);
     res.writeHead(status, {
       'content-type': contentType,
       'cache-control': 'no-cache, max-age=0',

@@ -18,6 +18,8 @@ export interface StubSettings {
   readonly crash?: CrashFault;
   readonly ignoreSigterm: boolean;
   readonly hangAdmin: boolean;
+  /** A file naming how /stats/prometheus misbehaves, read per request (see prometheus-fault.ts). */
+  readonly prometheusFaultFile?: string;
   /** Message `--mode validate` fails with, even for a good config. */
   readonly failValidate?: string;
   readonly grandchildren: number;
@@ -59,6 +61,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): StubSettings
     ...(crashFault(env) ? { crash: crashFault(env)! } : {}),
     ignoreSigterm: isOn(env.ENVOY_STUB_IGNORE_SIGTERM),
     hangAdmin: isOn(env.ENVOY_STUB_HANG_ADMIN),
+    ...(env.ENVOY_STUB_PROMETHEUS_FAULT_FILE ? { prometheusFaultFile: env.ENVOY_STUB_PROMETHEUS_FAULT_FILE } : {}),
     ...(isOn(failValidate)
       ? { failValidate: failValidate === '1' || failValidate === 'true' ? 'configuration rejected by ENVOY_STUB_FAIL_VALIDATE' : failValidate! }
       : {}),

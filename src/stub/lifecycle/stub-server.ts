@@ -49,7 +49,7 @@ export class StubServer implements AdminContext {
       drain: this.drain,
       clusters: new Map(model.clusters.map((c) => [c.name, c])),
     });
-    this.admin = new AdminServer(this, events, settings.hangAdmin);
+    this.admin = new AdminServer(this, events, settings.hangAdmin, settings.prometheusFaultFile);
     this.lifecycle.on('state', (from, to) => events.write('state', { from, to }));
     this.statsSource = {
       epoch: options.restartEpoch,
