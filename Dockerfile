@@ -14,7 +14,7 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 FROM envoyproxy/envoy:v1.34.4 AS envoy
 
 FROM node:22.21.1-bookworm-slim
-# procps: tree-kill (the fallback killer) needs `ps`; iptables and iproute2: istio-iptables in istio-init.
+# procps: `ps` for debugging in the container (the agent walks /proc itself); iptables and iproute2: istio-iptables in istio-init.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends procps iptables iproute2 \
  && rm -rf /var/lib/apt/lists/* \

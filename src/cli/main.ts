@@ -1,7 +1,7 @@
 // First import, evaluated before every other module: track children, listen for every signal.
 import '../init/early.js';
 import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
-import { guardSignals, installReaper, type InstalledReaper } from '../init/index.js';
+import { guardSignals, heldSignals, installReaper, signalsListeningAfterMs, type InstalledReaper } from '../init/index.js';
 import { logLevelEnvProblem, logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
 import { commands } from './commands/index.js';
@@ -39,6 +39,9 @@ async function main(argv: readonly string[]): Promise<number> {
 function startReaper(): InstalledReaper | undefined {
   const log = logger('reaper');
   guardSignals({ held: (signal) => log.info({ signal }, 'signal held until a command routes it') });
+  // Signals before this moment (Node booting) are lost as PID 1; the README's PID-1 section has numbers.
+  log.debug({ afterMs: signalsListeningAfterMs() }, 'signal listeners were installed this long after the process started');
+  for (const signal of heldSignals()) log.info({ signal }, 'signal received during start-up; held until a command routes it');
   try {
     return installReaper({ log });
   } catch (e) {

@@ -18,6 +18,13 @@ export interface SupervisionConfig {
   readonly terminationMessagePath: string;
   /** How long a hot restart waits for the current epoch to be LIVE before it restarts cold instead. */
   readonly liveWaitMs: number;
+  /**
+   * Minimum time between two reload-driven envoy starts (ENVOY_HOT_RESTART_MIN_INTERVAL, 0 = none).
+   * 2 s: a rotation storm (a secret rewritten every 150 ms gave 28 hot restarts in 20 s) is held to
+   * one start per 2 s, each epoch gets time to become LIVE and its parent time to begin draining,
+   * while a single real change (minutes to hours apart) still applies at once.
+   */
+  readonly hotRestartMinIntervalMs: number;
 }
 
 export function readSupervision(env: Env = process.env): SupervisionConfig {
@@ -30,5 +37,6 @@ export function readSupervision(env: Env = process.env): SupervisionConfig {
     minimumDrainMs: envDuration(env, 'MINIMUM_DRAIN_DURATION', 5_000),
     terminationMessagePath: env.TERMINATION_MESSAGE_PATH || '/dev/termination-log',
     liveWaitMs: 20_000,
+    hotRestartMinIntervalMs: envDuration(env, 'ENVOY_HOT_RESTART_MIN_INTERVAL', 2_000),
   });
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdminClient } from './admin.js';
 
 // Quick at first (a healthy envoy is LIVE within moments and readiness waits on this), then relaxed.
@@ -21,17 +22,9 @@ export async function waitUntilLive(admin: AdminClient, epoch: number, signal: A
     } catch {
       // Not listening yet, or the admin port is being handed over: try again.
     }
-    await sleep(attempt < fastPolls ? fastPollMs : pollMs, signal);
+    // timers/promises removes its abort listener when the pause ends; a hand-written one that did not
+    // leaked one listener per poll (a MaxListenersExceededWarning per epoch, unbounded if never LIVE).
+    await sleep(attempt < fastPolls ? fastPollMs : pollMs, undefined, { signal }).catch(() => undefined);
   }
   return false;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }

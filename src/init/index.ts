@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { finalSweep, type SweepResult } from './final-sweep.js';
 import { Reaper, type ReaperOptions, type ReaperStats } from './reaper.js';
 
-export { guardSignals, heldSignals, routeSignals, agentSignals, type AgentSignal } from './signals.js';
+export { guardSignals, heldSignals, routeSignals, agentSignals, signalsListeningAfterMs, type AgentSignal } from './signals.js';
 export { trackChildren } from './child-tracker.js';
 export type { ReaperStats, SweepResult };
 

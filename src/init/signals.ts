@@ -6,6 +6,8 @@
 // dropped and the inspector never opens; while nobody routes, signals are held. routeSignals() hands
 // them to a command, replaying what was held first (a SIGTERM during start-up still shuts down).
 // Without the guard (unit tests), routeSignals listens only while routed, as before.
+// Before either, bin/pilot-agent records signals from its first line (module loading takes tens of
+// ms); the guard adopts that record.
 
 export type AgentSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2' | 'SIGQUIT';
 export const agentSignals: readonly AgentSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'];
@@ -17,6 +19,30 @@ const held: AgentSignal[] = [];
 let guarded = false;
 let onHeld: ((signal: AgentSignal) => void) | undefined;
 const listeners = new Map<AgentSignal, () => void>();
+
+/** What bin/pilot-agent leaves behind: the signals it saw, its listeners, when they were installed. */
+interface EarlySignals {
+  readonly received: AgentSignal[];
+  readonly listeners: Map<AgentSignal, () => void>;
+  /** performance.now() at installation: ms since the process started. */
+  readonly listeningAtMs: number;
+}
+const earlyKey = Symbol.for('pilot-agent.early-signals');
+const earlyRecord = (): EarlySignals | undefined => (globalThis as Record<symbol, EarlySignals | undefined>)[earlyKey];
+
+/** Ours listen now: drop the entrypoint's listeners and hold what they recorded. */
+function adoptEarlySignals(): void {
+  const early = earlyRecord();
+  if (!early) return;
+  for (const [signal, listener] of early.listeners) process.off(signal, listener);
+  early.listeners.clear();
+  for (const signal of early.received.splice(0)) dispatch(signal);
+}
+
+/** When the first signal listeners were installed, in ms since the process started (for the log). */
+export function signalsListeningAfterMs(): number | undefined {
+  return earlyRecord()?.listeningAtMs;
+}
 
 function dispatch(signal: AgentSignal): void {
   const route = routes.at(-1);
@@ -48,6 +74,7 @@ export function guardSignals(options: { held?: (signal: AgentSignal) => void } =
   onHeld = options.held ?? onHeld;
   guarded = true;
   listen();
+  adoptEarlySignals();
 }
 
 /** Signals received while nobody routed them, oldest first. */

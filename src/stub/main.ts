@@ -6,7 +6,7 @@ import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { armCrash } from './faults/crash.js';
 import { EventLog } from './faults/event-log.js';
-import { spawnGrandchildren } from './faults/grandchildren.js';
+import { spawnDetachedGrandchild, spawnGrandchildren } from './faults/grandchildren.js';
 import { readSettings, type StubSettings } from './faults/settings.js';
 import { countStart } from './faults/start-counter.js';
 import { HotRestarter } from './hot-restart/hot-restarter.js';
@@ -43,6 +43,7 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
   const startNumber = settings.stateDir ? countStart(settings.stateDir) : undefined;
   if (settings.crash) armCrash(settings.crash, startNumber, events);
   if (settings.grandchildren > 0) spawnGrandchildren(settings.grandchildren, settings.grandchildLifetimeMs, events);
+  if (settings.detachedGrandchild) spawnDetachedGrandchild(events);
   let server: StubServer | undefined;
   installSignalHandlers(log, events, settings.ignoreSigterm, () => server);
 

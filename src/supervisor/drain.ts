@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { AdminClient } from '../envoy/admin.js';
 
@@ -59,13 +60,7 @@ export function activeConnections(statsText: string, ignoredPorts: readonly numb
   return seen ? sum : 0;
 }
 
+/** Pause, ending early (without an error) on abort; the abort listener goes away with the pause. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
+  return delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 }

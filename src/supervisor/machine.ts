@@ -24,6 +24,8 @@ export type Event =
   | { readonly type: 'reloadRejected'; readonly epoch: number; readonly reason: string }
   | { readonly type: 'liveWaitExpired' }
   | { readonly type: 'backoffElapsed' }
+  /** The minimum interval since the last reload-driven start has passed. */
+  | { readonly type: 'reloadGapElapsed' }
   | { readonly type: 'budgetResetDue'; readonly epoch: number }
   | { readonly type: 'shutdownRequested'; readonly reason: string; readonly fast: boolean }
   /** Drain and keep running (POST /drain): the next shutdown request then stops envoy at once. */
@@ -45,6 +47,8 @@ export type Action =
   | { readonly type: 'scheduleBackoff'; readonly ms: number }
   | { readonly type: 'scheduleBudgetReset'; readonly epoch: number }
   | { readonly type: 'scheduleLiveWait' }
+  /** Arm the minimum interval before the next reload-driven start (answers reloadGapElapsed). */
+  | { readonly type: 'scheduleReloadGap'; readonly ms: number }
   /**
    * Ask envoy to drain its listeners. For a shutdown also arm the drain-end and kill-deadline timers;
    * `hold` drains without ever ending on its own (POST /drain).
@@ -62,6 +66,8 @@ export interface Limits {
   readonly restartBudget: number;
   readonly backoffMs: number;
   readonly backoffMaxMs: number;
+  /** Minimum time between two reload-driven starts (hot or cold); requests meanwhile coalesce. */
+  readonly hotRestartMinIntervalMs: number;
 }
 
 export interface Machine {
@@ -74,6 +80,8 @@ export interface Machine {
   coldNext: boolean;
   /** A reload asked for while one could not start yet; several coalesce into one. */
   reloadPending: boolean;
+  /** A reload-driven start happened less than the minimum interval ago: the next one waits. */
+  reloadGap: boolean;
   /** The epoch whose bootstrap is being prepared, if any. */
   preparing: number | undefined;
   /** The validated bootstrap epoch 0 starts from once a cold restart has stopped everything. */
@@ -92,6 +100,7 @@ export function newMachine(limits: Limits): Machine {
     failures: 0,
     coldNext: false,
     reloadPending: false,
+    reloadGap: false,
     preparing: undefined,
     coldFile: undefined,
     doomed: new Set(),
@@ -133,12 +142,14 @@ export function step(m: Machine, e: Event): Action[] {
     case 'reloadRejected': {
       m.preparing = undefined;
       const acts: Action[] = [log('warn', 'new bootstrap rejected; the running envoy keeps serving', { epoch: e.epoch, reason: e.reason })];
-      if (m.reloadPending && m.state === 'live') {
-        m.reloadPending = false;
-        acts.push(...beginReload(m)); // a change that arrived meanwhile deserves its own try
-      }
+      if (m.state === 'live') acts.push(...beginPendingReload(m)); // a change that arrived meanwhile deserves its own try
       return acts;
     }
+
+    case 'reloadGapElapsed':
+      m.reloadGap = false;
+      if (m.state !== 'live' || !m.reloadPending) return [];
+      return [log('info', 'minimum interval between hot restarts passed; starting the pending reload'), ...beginPendingReload(m)];
 
     case 'liveWaitExpired':
       if (m.state !== 'starting' || !m.reloadPending || m.preparing !== undefined) return [];
@@ -215,10 +226,7 @@ function onLive(m: Machine, epoch: number): Action[] {
   const from = m.state;
   m.state = 'live';
   const acts: Action[] = [log('info', from === 'starting' ? 'envoy is LIVE' : 'hot restart complete: new epoch is LIVE', { epoch }), { type: 'scheduleBudgetReset', epoch }];
-  if (m.reloadPending && m.preparing === undefined) {
-    m.reloadPending = false;
-    acts.push(...beginReload(m));
-  }
+  acts.push(...beginPendingReload(m));
   return acts;
 }
 
@@ -257,6 +265,12 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
   const servingLost = m.state === 'hotRestarting' && wasLive && exit.status !== 0 && epochsSeenLive(m).length === 0;
   if (top !== undefined && epoch < top && !servingLost) {
     // An older epoch leaving while a newer one runs: the normal end of a hot restart.
+    if (m.state === 'hotRestarting' && epochsSeenLive(m).length === 0) {
+      // A clean exit of the parent before its child is LIVE (asked to quit, or a LIVE poll that lags
+      // the child): nothing serves until the child is LIVE, which then completes the start.
+      m.state = 'starting';
+      return [log('warn', 'previous envoy epoch exited before its successor is LIVE', fields)];
+    }
     if (m.state === 'live' || m.state === 'hotRestarting') {
       return [log(exit.status === 0 ? 'info' : 'warn', 'previous envoy epoch exited after hot restart', fields)];
     }
@@ -269,8 +283,20 @@ function onExit(m: Machine, epoch: number, exit: EnvoyExit): Action[] {
     m.state = m.epochs.get(top) ? 'live' : 'starting';
     return [log('error', 'hot-restart child exited before LIVE; previous epoch keeps serving, next reload restarts cold', fields)];
   }
-  // The serving envoy is gone (or a LIVE child died while its parent drains): that is a crash.
   const others = running(m);
+  if (exit.code === 0 && exit.spawnError === undefined) {
+    // Envoy exits 0 only when asked to (its admin /quitquitquit, a SIGTERM from someone else): the
+    // agent's job ends with it, as Istio's pilot-agent does. A Job's last step may rely on that.
+    m.reloadPending = false;
+    m.coldNext = false;
+    if (others.length === 0) {
+      m.state = 'stopped';
+      return [log('info', 'envoy exited 0 on its own; the agent stops too', fields), { type: 'exit', code: 0 }];
+    }
+    m.state = 'stopping';
+    return [log('info', 'envoy exited 0 on its own; stopping the other epochs, then the agent', { ...fields, epochs: others }), { type: 'signal', epochs: others, signal: 'SIGTERM' }];
+  }
+  // The serving envoy is gone (or a LIVE child died while its parent drains): that is a crash.
   m.failures += 1;
   const acts: Action[] = [log('error', 'envoy exited unexpectedly', { ...fields, failures: m.failures, budget: m.limits.restartBudget })];
   if (others.length > 0) {
@@ -295,6 +321,10 @@ function onReload(m: Machine, reason: string): Action[] {
         m.reloadPending = true;
         return [log('info', 'reload requested while one is being prepared; coalesced', { reason })];
       }
+      if (m.reloadGap) {
+        m.reloadPending = true;
+        return [log('info', 'reload requested within the minimum interval since the last hot restart; coalesced', { reason })];
+      }
       return [log('info', 'reload requested', { reason }), ...beginReload(m)];
     case 'starting':
     case 'hotRestarting':
@@ -312,6 +342,16 @@ function onReload(m: Machine, reason: string): Action[] {
   }
 }
 
+/**
+ * Start the coalesced reload, if there is one and nothing holds it back: one being prepared already,
+ * or the minimum interval since the last reload-driven start (reloadGapElapsed comes back here).
+ */
+function beginPendingReload(m: Machine): Action[] {
+  if (!m.reloadPending || m.preparing !== undefined || m.reloadGap) return [];
+  m.reloadPending = false;
+  return beginReload(m);
+}
+
 function beginReload(m: Machine): Action[] {
   const epoch = m.coldNext ? 0 : nextEpoch(m);
   m.preparing = epoch;
@@ -324,11 +364,23 @@ function onPrepared(m: Machine, epoch: number, file: string): Action[] {
   if (epoch === 0 && m.epochs.size > 0) {
     m.state = 'coldRestarting';
     m.coldFile = file;
-    return [log('warn', 'cold restart: stopping every epoch before starting epoch 0', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+    return [log('warn', 'cold restart: stopping every epoch before starting epoch 0', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }, ...armReloadGap(m)];
   }
   if (m.state !== 'live') return [{ type: 'discardFile', file }];
   m.state = 'hotRestarting';
-  return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, 'hot_restart', file)];
+  return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, 'hot_restart', file), ...armReloadGap(m)];
+}
+
+/**
+ * Every reload-driven start opens a gap before the next one may start. Each hot restart costs a
+ * validation run, a second envoy initializing beside the first, and it cuts the drain of the epoch
+ * before (Envoy keeps at most two: epoch n+2 terminates epoch n). Real certificate rotations come
+ * minutes or hours apart, so only a storm (a writer looping, a flapping mount) ever meets the gap.
+ */
+function armReloadGap(m: Machine): Action[] {
+  if (m.limits.hotRestartMinIntervalMs <= 0) return [];
+  m.reloadGap = true;
+  return [{ type: 'scheduleReloadGap', ms: m.limits.hotRestartMinIntervalMs }];
 }
 
 function onShutdown(m: Machine, reason: string, fast: boolean): Action[] {

@@ -139,6 +139,9 @@ export class Supervisor {
       case 'scheduleBudgetReset':
         this.#timers.set(`budget-${a.epoch}`, this.supervision.budgetResetMs, () => this.dispatch({ type: 'budgetResetDue', epoch: a.epoch }));
         return;
+      case 'scheduleReloadGap':
+        this.#timers.set('reload-gap', a.ms, () => this.dispatch({ type: 'reloadGapElapsed' }));
+        return;
       case 'scheduleLiveWait':
         this.#timers.set('live-wait', this.supervision.liveWaitMs, () => this.dispatch({ type: 'liveWaitExpired' }));
         return;

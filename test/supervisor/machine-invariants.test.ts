@@ -24,18 +24,30 @@ function violation(m: Machine): string | undefined {
 
 function simulate(seed: number, steps: number): { trace: string[]; problem?: string } {
   const random = lcg(seed);
-  const m = newMachine({ restartBudget: 1_000, backoffMs: 1, backoffMaxMs: 2 });
+  const m = newMachine({ restartBudget: 1_000, backoffMs: 1, backoffMaxMs: 2, hotRestartMinIntervalMs: 2 });
   const running = new Map<number, { generation: number; live: boolean }>();
   let generation = 0;
   type Pending = Event | { type: 'signalled'; epoch: number; generation: number; exit: EnvoyExit };
   const pending: Pending[] = [];
   const trace: string[] = [];
   const exit = (signal: NodeJS.Signals, status: number): EnvoyExit => ({ code: null, signal, status });
+  /** The minimum interval between reload-driven starts is running (armed, its event not yet delivered). */
+  let gapOpen = false;
 
   const apply = (e: Event): string | undefined => {
     trace.push(`${m.state} ← ${JSON.stringify(e)}`);
+    const before = m.state;
+    if (e.type === 'reloadGapElapsed') gapOpen = false;
     for (const a of step(m, e)) {
       trace.push(`    ${a.type === 'log' ? a.msg : JSON.stringify(a)}`);
+      // Rate limit: a reload starts only outside the interval (the LIVE-wait cap, a recovery, excepted),
+      // and a hot restart never starts while another is in flight.
+      if (a.type === 'prepareReload' && gapOpen && e.type !== 'liveWaitExpired') return 'a reload started within the minimum interval';
+      if (a.type === 'spawn' && a.reason === 'hot_restart' && before === 'hotRestarting') return 'two hot restarts in flight';
+      if (a.type === 'scheduleReloadGap') {
+        gapOpen = true;
+        pending.push({ type: 'reloadGapElapsed' });
+      }
       if (a.type === 'spawn') running.set(a.epoch, { generation: ++generation, live: false });
       if (a.type === 'prepareReload') pending.push(random() < 0.8 ? { type: 'reloadPrepared', epoch: a.epoch, file: `/b${a.epoch}.json` } : { type: 'reloadRejected', epoch: a.epoch, reason: 'invalid' });
       if (a.type === 'scheduleBackoff') pending.push({ type: 'backoffElapsed' });
@@ -58,6 +70,8 @@ function simulate(seed: number, steps: number): { trace: string[]; problem?: str
     for (const [epoch, p] of running) {
       if (!p.live) choices.push(() => ((p.live = true), apply({ type: 'epochLive', epoch })));
       choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: exit('SIGABRT', 134) })));
+      // Rarely, an exit 0 nobody asked the agent for (envoy's own /quitquitquit): the agent stops.
+      if (random() < 0.05) choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: { code: 0, signal: null, status: 0 } })));
     }
     if (pending.length > 0) {
       const deliver = (): string | undefined => {

@@ -2,7 +2,8 @@ import t from 'tap';
 import type { EnvoyExit } from '../../src/envoy/process.js';
 import { isServing, newMachine, step, type Action, type Machine } from '../../src/supervisor/machine.js';
 
-const limits = { restartBudget: 10, backoffMs: 200, backoffMaxMs: 5_000 };
+// No minimum interval between hot restarts, except in the tests about it.
+const limits = { restartBudget: 10, backoffMs: 200, backoffMaxMs: 5_000, hotRestartMinIntervalMs: 0 };
 const crash: EnvoyExit = { code: 1, signal: null, status: 1 };
 const clean: EnvoyExit = { code: 0, signal: null, status: 0 };
 
@@ -56,11 +57,33 @@ t.test('gives up after the budget of consecutive failed starts, with exit 1', as
   t.equal(m.state, 'stopped');
 });
 
-t.test('an exit 0 that nobody asked for is a crash too', async (t) => {
+t.test('envoy exiting 0 on its own (its /quitquitquit) ends the agent with 0, without a restart', async (t) => {
   const m = liveAt0();
-  step(m, { type: 'epochExited', epoch: 0, exit: clean });
-  t.equal(m.state, 'backingOff');
-  t.equal(m.failures, 1);
+  const acts = step(m, { type: 'epochExited', epoch: 0, exit: clean });
+  t.same(kinds(acts), ['exit']);
+  t.equal(find(acts, 'exit')?.code, 0);
+  t.equal(m.state, 'stopped');
+  t.equal(m.failures, 0, 'not a failure');
+});
+
+t.test('envoy exiting 0 on its own stops the epochs still draining first, then exits 0', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'certs' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  const acts = step(m, { type: 'epochExited', epoch: 1, exit: clean });
+  t.same(find(acts, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.equal(m.state, 'stopping');
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: clean }), 'exit'), { type: 'exit', code: 0 });
+});
+
+t.test('a non-zero exit or a signal is still a crash', async (t) => {
+  for (const exit of [crash, { code: null, signal: 'SIGTERM', status: 143 }]) {
+    const m = liveAt0();
+    step(m, { type: 'epochExited', epoch: 0, exit });
+    t.equal(m.state, 'backingOff');
+    t.equal(m.failures, 1);
+  }
 });
 
 t.test('an epoch that stays LIVE resets the budget', async (t) => {
@@ -267,4 +290,82 @@ t.test('a LIVE parent crashing while its hot-restart child initializes is a cras
   t.same(find(acts, 'signal'), { type: 'signal', epochs: [1], signal: 'SIGKILL' }, 'the initializing child is stopped');
   t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'not before the child is gone');
   t.same(find(step(m, { type: 'epochExited', epoch: 1, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'crash' });
+});
+
+// Rate limit of hot restarts: one in flight, one pending, and a minimum interval between starts.
+// Timers are events here: scheduleReloadGap is answered by reloadGapElapsed when the test says so.
+const gapped = { ...limits, hotRestartMinIntervalMs: 2_000 };
+
+function hotRestartTo(m: Machine, epoch: number): Action[] {
+  return step(m, { type: 'reloadPrepared', epoch, file: `f${epoch}` });
+}
+
+t.test('a hot restart arms the minimum interval; a storm during it becomes one pending reload', async (t) => {
+  const m = newMachine(gapped);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  t.same(find(step(m, { type: 'reloadRequested', reason: 'r0' }), 'prepareReload'), { type: 'prepareReload', epoch: 1 }, 'the first request starts at once');
+  const started = hotRestartTo(m, 1);
+  t.same(kinds(started), ['spawn', 'scheduleReloadGap']);
+  t.same(find(started, 'scheduleReloadGap'), { type: 'scheduleReloadGap', ms: 2_000 });
+  for (let i = 1; i <= 10; i++) t.same(kinds(step(m, { type: 'reloadRequested', reason: `r${i}` })), [], `request ${i} merges into the pending one`);
+  t.ok(m.reloadPending);
+  t.same(kinds(step(m, { type: 'epochLive', epoch: 1 })), ['scheduleBudgetReset'], 'LIVE, but the interval has not passed: nothing starts');
+  t.equal(m.state, 'live');
+  for (let i = 11; i <= 15; i++) t.same(kinds(step(m, { type: 'reloadRequested', reason: `r${i}` })), [], `request ${i} merges too`);
+  t.same(find(step(m, { type: 'reloadGapElapsed' }), 'prepareReload'), { type: 'prepareReload', epoch: 2 }, 'the interval passed: the single pending reload starts');
+  t.notOk(m.reloadPending);
+  t.same(kinds(hotRestartTo(m, 2)), ['spawn', 'scheduleReloadGap'], 'and arms the next interval');
+  t.same(kinds(step(m, { type: 'epochLive', epoch: 2 })), ['scheduleBudgetReset']);
+  t.same(kinds(step(m, { type: 'reloadGapElapsed' })), [], 'no request meanwhile: nothing to start');
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'later' })), ['prepareReload'], 'a request after the interval starts at once');
+});
+
+t.test('the interval passing while the in-flight epoch still initializes waits for it to be LIVE', async (t) => {
+  const m = newMachine(gapped);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  hotRestartTo(m, 1);
+  step(m, { type: 'reloadRequested', reason: 'b' });
+  t.same(kinds(step(m, { type: 'reloadGapElapsed' })), [], 'still hot-restarting: one in flight at most');
+  t.equal(m.state, 'hotRestarting');
+  t.same(find(step(m, { type: 'epochLive', epoch: 1 }), 'prepareReload'), { type: 'prepareReload', epoch: 2 }, 'LIVE after the interval: the pending reload starts');
+});
+
+t.test('a request during the interval is pending even when no hot restart is in flight', async (t) => {
+  const m = newMachine(gapped);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  hotRestartTo(m, 1);
+  step(m, { type: 'epochLive', epoch: 1 });
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'b' })), [], 'LIVE, but within the interval');
+  t.same(kinds(step(m, { type: 'reloadRequested', reason: 'c' })), []);
+  t.same(kinds(step(m, { type: 'reloadGapElapsed' })), ['prepareReload'], 'one reload for b and c');
+});
+
+t.test('a cold restart for a reload arms the interval too', async (t) => {
+  const m = newMachine(gapped);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  m.coldNext = true;
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  t.same(kinds(hotRestartTo(m, 0)), ['signal', 'scheduleReloadGap']);
+  step(m, { type: 'epochExited', epoch: 0, exit: clean });
+  step(m, { type: 'reloadRequested', reason: 'b' });
+  t.same(kinds(step(m, { type: 'epochLive', epoch: 0 })), ['scheduleBudgetReset'], 'LIVE within the interval: b waits');
+  t.same(kinds(step(m, { type: 'reloadGapElapsed' })), ['prepareReload']);
+});
+
+t.test('a shutdown drops the pending reload; the interval ending later starts nothing', async (t) => {
+  const m = newMachine(gapped);
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  hotRestartTo(m, 1);
+  step(m, { type: 'reloadRequested', reason: 'b' });
+  step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+  t.same(kinds(step(m, { type: 'reloadGapElapsed' })), []);
+  t.equal(m.state, 'draining');
 });

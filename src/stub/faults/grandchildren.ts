@@ -19,3 +19,15 @@ export function spawnGrandchildren(count: number, lifetimeMs: number, events: Ev
     });
   }
 }
+
+/**
+ * ENVOY_STUB_DETACHED_GRANDCHILD: one descendant that escapes envoy's process group (setsid, which
+ * `detached` does) and ignores SIGTERM (SIG_IGN survives exec), so only a SIGKILL aimed at its pid
+ * ends it. It stays our child until we die; then it is re-parented to the reaper.
+ */
+export function spawnDetachedGrandchild(events: EventLog): void {
+  const child = spawn('sh', ['-c', 'trap "" TERM; exec sleep 3600'], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+  events.write('detached_grandchild', { pid: child.pid });
+}

@@ -24,6 +24,8 @@ export interface StubSettings {
   readonly failValidate?: string;
   readonly grandchildren: number;
   readonly grandchildLifetimeMs: number;
+  /** Start one long-lived descendant in a session of its own (setsid) that ignores SIGTERM. */
+  readonly detachedGrandchild: boolean;
   readonly hotRestartRetries: number;
   readonly hotRestartRetryMs: number;
 }
@@ -67,6 +69,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): StubSettings
       : {}),
     grandchildren: int(env, 'ENVOY_STUB_GRANDCHILDREN', 0),
     grandchildLifetimeMs: int(env, 'ENVOY_STUB_GRANDCHILD_LIFETIME_MS', 200),
+    detachedGrandchild: isOn(env.ENVOY_STUB_DETACHED_GRANDCHILD),
     hotRestartRetries: int(env, 'ENVOY_STUB_HOT_RESTART_RETRIES', 10),
     hotRestartRetryMs: int(env, 'ENVOY_STUB_HOT_RESTART_RETRY_MS', 1000),
   };
