@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readRegularFileSync, UnreadableFileError } from '../fs/read-regular-file.js';
 import { AgentError, ErrorCodes } from '../errors/index.js';
 import { flagHelp } from '../cli/help.js';
 import { parseArgs } from '../cli/parse-args.js';
@@ -48,17 +49,25 @@ export async function runKubeInject(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+// A manifest of many documents is still a few MiB; past this, /dev/zero or a runaway pipe, not a manifest.
+const manifestCapBytes = 16 * 1024 * 1024;
+
 function readInput(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file, manifestCapBytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LocatedError(file, 0, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message);
+    const reason = e instanceof UnreadableFileError ? e.reason : (e as Error).message;
+    throw new LocatedError(file, 0, reason === 'ENOENT' ? 'no such file' : reason);
   }
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > manifestCapBytes) throw new LocatedError('<stdin>', 0, `is larger than ${manifestCapBytes / (1024 * 1024)} MiB`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import { readRegularFileSync, UnreadableFileError } from '../fs/read-regular-file.js';
 import { agentVersion } from '../version.js';
 import type { InjectConfig } from './inject-config.js';
 import { InputError, type YamlPath } from './input-error.js';
@@ -40,9 +40,10 @@ export function loadInjectConfig(src: ConfigSources): InjectConfig {
 function readYamlFile(file: string): YamlFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (e) {
-    throw new LocatedError(file, 0, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+    const reason = e instanceof UnreadableFileError ? e.reason : (e as Error).message;
+    throw new LocatedError(file, 0, reason === 'ENOENT' ? 'no such file' : reason);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, logLevel: 'silent' });
