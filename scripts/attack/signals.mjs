@@ -67,7 +67,9 @@ const bareNode = "process.on('SIGTERM', () => process.exit(0)); setInterval(() =
 async function earlySigterm(delayMs, who) {
   const dir = tempDir('early');
   try {
-    const argv = who === 'bare' ? ['-e', bareNode] : [agentBin, 'proxy', 'sidecar', '--binaryPath', stubBin, '--configPath', `${dir}/proxy`, '--statusPort', String(await freePort()), '--proxyAdminPort', String(await freePort())];
+    const argv = who === 'bare' ? ['-e', bareNode] : [agentBin, 'proxy', 'sidecar', '--binaryPath', stubBin, '--configPath', `${dir}/proxy`, '--statusPort', String(await freePort()), '--proxyAdminPort', String(await freePort()),
+      // A short drain, so that "did it exit" is decided in seconds; a base id of its own, so no run meets another's envoy.
+      '--drainDuration', '1s', '--parentShutdownDuration', '2s', '--baseId', String(1 + Math.floor(Math.random() * 400_000_000))];
     const env = { PATH: process.env.PATH ?? '', POD_NAME: 'e-0', POD_NAMESPACE: 'e', INSTANCE_IP: '127.0.0.1', ENVOY_STATUS_PORT: String(await freePort()), ENVOY_PROMETHEUS_PORT: String(await freePort()), ENVOY_STUB_SHM_DIR: dir, ENVOY_STUB_STRICT: '0' };
     const proc = spawn(pid1[0], [...pid1.slice(1), process.execPath, ...argv], { env, stdio: 'ignore' });
     const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
@@ -81,11 +83,11 @@ async function earlySigterm(delayMs, who) {
     }
     if (delayMs) await sleep(delayMs);
     if (target) process.kill(target, 'SIGTERM');
-    const r = await Promise.race([exited, sleep(10_000).then(() => 'dropped')]);
-    if (r === 'dropped') {
+    const r = await Promise.race([exited, sleep(10_000).then(() => 'no exit within 10 s')]);
+    if (r === 'no exit within 10 s') {
       proc.kill('SIGKILL');
       await exited;
-      return 'dropped';
+      return 'no exit within 10 s';
     }
     return r.code === 0 || r.code === 143 ? 'exited' : `exit ${r.code ?? r.signal}`;
   } finally {
