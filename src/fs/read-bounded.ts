@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { AgentError, ErrorCodes } from '../errors/index.js';
+import { kindOf } from './file-kind.js';
 
 export interface ReadBounds {
   /** Refuse a file holding more than this many bytes. */
@@ -76,17 +77,6 @@ function refuseUnlessRegular(path: string, s: Stats, maxBytes: number): void {
 
 function tooLarge(path: string, maxBytes: number, size: string): FileRefused {
   return new FileRefused(path, 'too-large', `${path} holds ${size}; expected a file of at most ${maxBytes} bytes`);
-}
-
-/** What a non-regular file is, for the log line. */
-export function kindOf(s: Stats): string {
-  if (s.isFile()) return 'a regular file';
-  if (s.isDirectory()) return 'a directory';
-  if (s.isFIFO()) return 'a FIFO (named pipe)';
-  if (s.isCharacterDevice()) return 'a character device';
-  if (s.isBlockDevice()) return 'a block device';
-  if (s.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /** `step`, or a FileRefused once the deadline passes; a step that finishes late is handed to `onLate`. */

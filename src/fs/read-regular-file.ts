@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { kindOf } from './file-kind.js';
 
 // Start-up reads of a file that a flag or an environment variable names (bootstrap template, custom
 // config): synchronous is fine before anything runs, but a path may name a FIFO (a blocking read no
@@ -30,7 +31,7 @@ export function readRegularFileSync(path: string, capBytes: number = startupFile
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new UnreadableFileError(path, `is ${kind(stats)}, not a regular file`);
+    if (!stats.isFile()) throw new UnreadableFileError(path, `is ${kindOf(stats)}, not a regular file`);
     const tooLarge = (): UnreadableFileError => new UnreadableFileError(path, `is larger than ${sizeText(capBytes)}`);
     if (stats.size > capBytes) throw tooLarge();
     // /proc-like files report size 0 yet have content, and a file may grow while we read: read to EOF,
@@ -56,15 +57,6 @@ export function readRegularFileSync(path: string, capBytes: number = startupFile
   } finally {
     closeSync(fd);
   }
-}
-
-function kind(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'a special file';
 }
 
 function sizeText(bytes: number): string {

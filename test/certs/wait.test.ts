@@ -20,6 +20,8 @@ t.test('files that appear during the wait end it', async (t) => {
   const dir = t.testdir({ a: 'A' });
   const { log, msgs } = capture();
   const waiting = waitForCertFiles([`${dir}/a`, `${dir}/b`], { timeoutMs: 60_000, pollMs: 10, log });
+  // The first look is an asynchronous stat: the file must appear after it, or there is no wait to end.
+  while (!msgs.includes('waiting for certificate files before starting envoy (MUTUAL_TLS)')) await new Promise((r) => setImmediate(r));
   writeFileSync(`${dir}/b`, 'B');
   t.equal(await waiting, true);
   t.same(msgs, ['waiting for certificate files before starting envoy (MUTUAL_TLS)', 'certificate files present']);

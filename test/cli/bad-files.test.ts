@@ -21,7 +21,7 @@ t.test('proxy with a FIFO template exits 2 and never starts envoy', async (t) =>
   const envoy = spyEnvoy(dir);
   const { args, env } = await proxyArgs(dir, envoy);
   const r = await runAgent([...args, '--templateFile', fifo], { ...seedPodEnv, ...env }, hangTimeout);
-  assertRejected(t, r, /cannot read ".*template\.fifo" \(--templateFile\): is a FIFO, not a regular file/);
+  assertRejected(t, r, /cannot read ".*template\.fifo" \(--templateFile\): is a FIFO \(named pipe\), not a regular file/);
   t.notOk(envoy.started(), 'envoy never started');
 });
 
@@ -38,7 +38,7 @@ t.test('a custom config file that is a FIFO is refused', async (t) => {
   const fifo = join(dir, 'custom.fifo');
   execFileSync('mkfifo', [fifo]);
   const r = await runAgent(['bootstrap', '--customConfigFile', fifo], seedPodEnv, hangTimeout);
-  assertRejected(t, r, /cannot read ".*custom\.fifo" \(--customConfigFile\): is a FIFO, not a regular file/);
+  assertRejected(t, r, /cannot read ".*custom\.fifo" \(--customConfigFile\): is a FIFO \(named pipe\), not a regular file/);
 });
 
 t.test('a template that is a directory is refused', async (t) => {

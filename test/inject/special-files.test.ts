@@ -19,7 +19,7 @@ t.test('-f /dev/zero is refused without reading it', async (t) => {
 t.test('-f naming a FIFO is refused without waiting for a writer', async (t) => {
   const fifo = join(t.testdir(), 'manifest.fifo');
   execFileSync('mkfifo', [fifo]);
-  refused(t, await inject(['-f', fifo]), /manifest\.fifo.*is a FIFO, not a regular file/);
+  refused(t, await inject(['-f', fifo]), /manifest\.fifo.*is a FIFO \(named pipe\), not a regular file/);
 });
 
 t.test('--meshConfigFile and --valuesFile naming /dev/zero are refused', async (t) => {
