@@ -1,7 +1,7 @@
 // From the command line and the environment to one resolved configuration, the way Istio 1.5's
 // cobra+viper did it: an explicit flag wins, then a non-empty environment variable, then the default.
 import { readFileSync } from 'node:fs';
-import { parseGoDuration } from '../cli/duration.js';
+import { parseGoDuration } from '../flags/duration.js';
 import { splitCidrs, type CidrSets } from './cidr.js';
 import { badValue, checkInterfaces, checkMark, checkOwnerList, checkPort, checkPortList, checkRouteTable, type ValueSource } from './flag-values.js';
 import { envVarOf, findLong, type FlagDef } from './flags.js';

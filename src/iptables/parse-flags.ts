@@ -2,7 +2,7 @@
 // clustered), `--envoy-port 15001`, `--envoy-port=15001`, `--dry-run`, `--restore-format=false`,
 // `-x ""` (an empty value is a value) and `--` ending the flags. Positional arguments are accepted
 // and ignored, as Istio's root command does.
-import { closest } from '../cli/did-you-mean.js';
+import { closest } from '../flags/did-you-mean.js';
 import { AgentError, ErrorCodes, flagError } from '../errors/index.js';
 import { findLong, findShort, flagDefs, type FlagDef } from './flags.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { parseArgs } from '../../src/cli/parse-args.js';
-import { proxyFlags } from '../../src/cli/proxy-flags.js';
+import { parseArgs } from '../../src/flags/parse-args.js';
+import { proxyFlags } from '../../src/config/proxy-flags.js';
 
 t.test('accepts --flag value, --flag=value, bare booleans and --bool=false', async (t) => {
   const p = parseArgs(['router', '--configPath', '/x', '--drainDuration=5s', '--log_as_json', '--controlPlaneBootstrap=false'], proxyFlags);
