@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { formatGoDuration } from '../cli/duration.js';
+import { formatGoDuration } from '../flags/duration.js';
 import { metrics } from '../metrics/registry.js';
 import type { FileExpiry } from './validate.js';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { formatGoDuration } from '../cli/duration.js';
+import { formatGoDuration } from '../flags/duration.js';
 import { kindOf } from '../fs/file-kind.js';
 
 export interface WaitOptions {

@@ -5,7 +5,7 @@ import { guardSignals, heldSignals, installReaper, signalsListeningAfterMs, type
 import { logLevelEnvProblem, logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
 import { commands } from './commands/index.js';
-import { closest } from './did-you-mean.js';
+import { closest } from '../flags/did-you-mean.js';
 
 const usage = `pilot-agent ${agentVersion}: the istio-proxy container entrypoint; bootstraps and supervises envoy.
 

@@ -1,8 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { formatGoDuration } from '../cli/duration.js';
-import type { FlagValues } from '../cli/flag-spec.js';
+import { formatGoDuration } from '../flags/duration.js';
+import type { FlagValues } from '../flags/flag-spec.js';
 import { flagError } from '../errors/index.js';
 import { checkDirectoryCreatable } from '../fs/directory.js';
 import { agentVersion } from '../version.js';

@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../cli/duration.js';
+import { parseGoDuration } from '../flags/duration.js';
 import { AgentError, ErrorCodes } from '../errors/index.js';
 
 // Typed reads of tuning variables from the environment. Every bad value is exit 2 with one line

@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../cli/duration.js';
+import { parseGoDuration } from '../flags/duration.js';
 import { AgentError, ErrorCodes } from '../errors/index.js';
 import type { Env } from './env-values.js';
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseGoBool } from '../flags/go-bool.js';
 
 // The pod annotations the injector understands, and Istio 1.5's checks on them (a bad value aborts the run).
 
@@ -83,13 +84,6 @@ export function injectionDisabled(annotations: Readonly<Record<string, string>>)
   const v = annotations[A.inject];
   if (v === undefined || v === '') return false;
   return !['y', 'yes', 'true', 'on'].includes(v.toLowerCase());
-}
-
-/** Go's strconv.ParseBool. */
-export function parseGoBool(v: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
 }
 
 export function parseUint(v: string, max: number): number | undefined {

@@ -1,4 +1,5 @@
-import { A, parseGoBool } from './annotations.js';
+import { parseGoBool } from '../flags/go-bool.js';
+import { A } from './annotations.js';
 import { goJson, sortedKeys } from './go-json.js';
 import type { PodContext } from './pod-context.js';
 import type { ProbeKind } from './pod-view.js';

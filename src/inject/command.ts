@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { readRegularFileSync, UnreadableFileError } from '../fs/read-regular-file.js';
 import { AgentError, ErrorCodes } from '../errors/index.js';
-import { flagHelp } from '../cli/help.js';
-import { parseArgs } from '../cli/parse-args.js';
+import { flagHelp } from '../flags/help.js';
+import { parseArgs } from '../flags/parse-args.js';
 import { loadInjectConfig } from './config-files.js';
 import { expandShortFlags, kubeInjectFlags } from './flags.js';
 import { LocatedError, injectYamlStream } from './yaml-stream.js';

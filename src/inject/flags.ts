@@ -1,4 +1,4 @@
-import type { FlagSpec } from '../cli/flag-spec.js';
+import type { FlagSpec } from '../flags/flag-spec.js';
 
 // kube-inject's flags, named as istioctl's. The shared parser knows only long flags, so istioctl's two
 // short forms are expanded first.

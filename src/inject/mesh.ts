@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../cli/duration.js';
+import { parseGoDuration } from '../flags/duration.js';
 import { InputError, asStringMap, describePath, type YamlPath } from './input-error.js';
 import { Reader, deepMerge } from './values.js';
 

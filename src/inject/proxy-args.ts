@@ -1,10 +1,10 @@
-import { formatGoDuration } from '../cli/duration.js';
+import { formatGoDuration } from '../flags/duration.js';
 import { A } from './annotations.js';
 import { annotationOr, type PodContext } from './pod-context.js';
 import { concurrencyFromCpu } from './quantity.js';
 
 // `pilot-agent proxy sidecar ...` exactly as Istio 1.5's template writes it. Every flag here is in
-// src/cli/proxy-flags.ts (a test parses these args with that table).
+// src/config/proxy-flags.ts (a test parses these args with that table).
 
 export function proxyArgs(ctx: PodContext, resources: Record<string, unknown>): string[] {
   const { cfg, pod, owner, traffic } = ctx;

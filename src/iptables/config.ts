@@ -1,12 +1,13 @@
 // From the command line and the environment to one resolved configuration, the way Istio 1.5's
 // cobra+viper did it: an explicit flag wins, then a non-empty environment variable, then the default.
 import { readFileSync } from 'node:fs';
-import { parseGoDuration } from '../cli/duration.js';
+import { parseGoDuration } from '../flags/duration.js';
+import { parseGoBool } from '../flags/go-bool.js';
 import { splitCidrs, type CidrSets } from './cidr.js';
 import { badValue, checkInterfaces, checkMark, checkOwnerList, checkPort, checkPortList, checkRouteTable, type ValueSource } from './flag-values.js';
 import { envVarOf, findLong, type FlagDef } from './flags.js';
 import { firstNonLoopback, type HostAddress } from './host-ip.js';
-import { parseGoBool, type ParsedFlags } from './parse-flags.js';
+import type { ParsedFlags } from './parse-flags.js';
 
 export interface IptablesConfig {
   readonly proxyPort: string;

@@ -43,10 +43,6 @@ export function findLong(name: string): FlagDef | undefined {
   return flagDefs.find((d) => d.long === name);
 }
 
-export function findShort(letter: string): FlagDef | undefined {
-  return flagDefs.find((d) => d.short === letter);
-}
-
 /** `--help` text in cobra's layout: shorthand column, long name, value type, help. */
 export function usageText(): string {
   const rows = flagDefs.map((d) => {

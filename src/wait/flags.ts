@@ -1,4 +1,4 @@
-import type { FlagSpec } from '../cli/flag-spec.js';
+import type { FlagSpec } from '../flags/flag-spec.js';
 
 // Flag tables of `pilot-agent wait` and `pilot-agent request`. Names and defaults are Istio's
 // (pilot/cmd/pilot-agent/app/{wait,request}.go), so injected postStart/preStop hooks work unchanged.

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { generateBootstrap } from '../../src/bootstrap/generate.js';
-import { parseArgs } from '../../src/cli/parse-args.js';
-import { proxyFlags } from '../../src/cli/proxy-flags.js';
+import { parseArgs } from '../../src/flags/parse-args.js';
+import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { buildProxyConfig } from '../../src/config/build.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadEnvoyTypes, validateBootstrapText } from '../../src/envoy-api/index.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { proxyFlags } from '../../src/cli/proxy-flags.js';
+import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { repoRoot } from '../helpers/agent.js';
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');

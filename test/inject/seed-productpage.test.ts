@@ -1,8 +1,8 @@
 // The seed's productpage Deployment, injected with the seed's image, gives exactly what the seed prints.
 import t from 'tap';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { parseArgs } from '../../src/cli/parse-args.js';
-import { proxyFlags } from '../../src/cli/proxy-flags.js';
+import { parseArgs } from '../../src/flags/parse-args.js';
+import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { seedProxyArgs } from '../helpers/agent.js';
 import { container, fixtures, initCommand, inject, podTemplate, readDocs } from '../fixtures/inject/harness.js';
 

@@ -1,6 +1,6 @@
 import { generateBootstrap } from '../../bootstrap/generate.js';
-import { flagHelp } from '../help.js';
-import { proxyFlags } from '../proxy-flags.js';
+import { flagHelp } from '../../flags/help.js';
+import { proxyFlags } from '../../config/proxy-flags.js';
 import { parseProxyInvocation } from './shared.js';
 
 export const bootstrapHelp = flagHelp(

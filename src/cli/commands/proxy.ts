@@ -5,8 +5,8 @@ import { collectProcessMetrics } from '../../metrics/registry.js';
 import { runProxy } from '../../supervisor/run.js';
 import { agentVersion } from '../../version.js';
 import { flagError } from '../../errors/index.js';
-import { flagHelp } from '../help.js';
-import { proxyFlags } from '../proxy-flags.js';
+import { flagHelp } from '../../flags/help.js';
+import { proxyFlags } from '../../config/proxy-flags.js';
 import { parseProxyInvocation } from './shared.js';
 
 export const proxyHelp = flagHelp(

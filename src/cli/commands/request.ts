@@ -2,8 +2,8 @@ import { AgentError, ErrorCodes, flagError } from '../../errors/index.js';
 import { EXIT_REQUEST_FAILED } from '../../wait/exit-codes.js';
 import { defaultPorts, requestFlags } from '../../wait/flags.js';
 import { checkDebugPort, proxyRequest, requestUrl } from '../../wait/proxy-request.js';
-import { flagHelp } from '../help.js';
-import { parseArgs } from '../parse-args.js';
+import { flagHelp } from '../../flags/help.js';
+import { parseArgs } from '../../flags/parse-args.js';
 
 export { requestFlags };
 

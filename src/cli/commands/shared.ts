@@ -1,9 +1,9 @@
 import { buildProxyConfig } from '../../config/build.js';
 import { readEnv } from '../../config/env.js';
 import type { ProxyConfig } from '../../config/proxy-config.js';
+import { proxyFlags } from '../../config/proxy-flags.js';
 import { AgentError, ErrorCodes } from '../../errors/index.js';
-import { parseArgs } from '../parse-args.js';
-import { proxyFlags } from '../proxy-flags.js';
+import { parseArgs } from '../../flags/parse-args.js';
 
 export interface ProxyInvocation {
   readonly help: boolean;

@@ -1,7 +1,7 @@
 import { agentName, agentVersion } from '../../version.js';
-import type { FlagSpec } from '../flag-spec.js';
-import { flagHelp } from '../help.js';
-import { parseArgs } from '../parse-args.js';
+import type { FlagSpec } from '../../flags/flag-spec.js';
+import { flagHelp } from '../../flags/help.js';
+import { parseArgs } from '../../flags/parse-args.js';
 
 const versionFlags: readonly FlagSpec[] = [
   { name: 'short', type: 'bool', default: 'false', help: 'print only the version number' },

@@ -1,9 +1,9 @@
 import { AgentError, ErrorCodes, flagError } from '../../errors/index.js';
+import { flagHelp } from '../../flags/help.js';
+import { parseArgs } from '../../flags/parse-args.js';
 import { logger } from '../../log/logger.js';
 import { waitFlags } from '../../wait/flags.js';
 import { waitThenRun } from '../../wait/wait-then-run.js';
-import { flagHelp } from '../help.js';
-import { parseArgs } from '../parse-args.js';
 
 export { waitFlags };
 

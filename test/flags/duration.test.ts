@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatGoDuration, parseGoDuration, toProtoDuration } from '../../src/cli/duration.js';
+import { formatGoDuration, parseGoDuration, toProtoDuration } from '../../src/flags/duration.js';
 
 t.test('parses Go durations as Go does', async (t) => {
   const cases: [string, number][] = [

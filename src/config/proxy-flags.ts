@@ -1,4 +1,4 @@
-import type { FlagSpec } from './flag-spec.js';
+import type { FlagSpec } from '../flags/flag-spec.js';
 
 // Every flag of `pilot-agent proxy` (and `pilot-agent bootstrap`, which shares them).
 // Names and defaults follow Istio 1.5's pilot-agent, so injected pod specs work unchanged.

@@ -4,6 +4,8 @@ export type FlagType = 'string' | 'bool' | 'duration' | 'port' | 'uint';
 
 export interface FlagSpec {
   readonly name: string;
+  /** pflag shorthand letter (`-p 15001`); only read by the parser's 'pflag' syntax. */
+  readonly short?: string;
   readonly type: FlagType;
   /** Shown in --help; the parsed default is this string run through the same parser as user input. */
   readonly default: string;

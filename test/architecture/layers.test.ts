@@ -1,0 +1,87 @@
+// The house rule of /work/shared/DESIGN.md, checked: a folder of src/ imports only folders on a floor
+// below its own. Each import statement of src/**/*.ts is an arrow; an arrow to the same floor (between
+// two different folders) or upward fails, naming the file and the import.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+
+// Floors from the ground up, as the code stands. `version` is src/version.ts.
+const floors: readonly (readonly string[])[] = [
+  ['errors', 'version'], // stable error codes; the package's name and version
+  ['flags', 'fs'], // flag tables, parsing, --help, Go durations and bools; bounded, fstat-checked reads
+  ['init', 'log'], // PID-1 duties (reaper, signals, final sweep); the logger
+  ['metrics'], // the registry (reads process stats through init)
+  ['inject', 'iptables', 'wait'], // the other programs: they share only the floors below
+  ['config'], // flags + env → one frozen ProxyConfig
+  ['envoy', 'bootstrap'], // one envoy process; ProxyConfig → rendered bootstrap
+  ['certs'],
+  ['supervisor'],
+  ['status'], // reads the supervisor's state for readiness
+  ['cli', 'commands'], // argv → one command (DESIGN.md calls the top floor commands/)
+];
+
+// Moved by a parallel change: src/stub and src/envoy-api go to tools/, src/supervisor/run.ts
+// (the proxy command's wiring, which starts the status server) goes to the command layer.
+const ignored = (file: string): boolean =>
+  file.startsWith('stub/') || file.startsWith('envoy-api/') || file === 'supervisor/run.ts';
+
+const srcRoot = fileURLToPath(new URL('../../src/', import.meta.url));
+
+function floorOf(folder: string): number {
+  return floors.findIndex((floor) => floor.includes(folder));
+}
+
+/** "config/build.ts" → "config"; "version.ts" or "version.js" → "version". */
+function folderOf(file: string): string {
+  return file.split('/')[0]!.replace(/\.[jt]s$/, '');
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => relative(srcRoot, join(e.parentPath, e.name)));
+}
+
+/** Relative specifiers of static imports, re-exports and dynamic import() calls. */
+function importsOf(text: string): string[] {
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)];
+  return specifiers.map((m) => m[1]!);
+}
+
+/** Every arrow that does not point to a lower floor, as "file → import (why)". */
+export function violations(files: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [file, text] of files) {
+    if (ignored(file)) continue;
+    const from = folderOf(file);
+    for (const spec of importsOf(text)) {
+      const target = normalize(join(dirname(file), spec));
+      if (target.startsWith('..')) continue; // outside src/ (package.json and the like)
+      const to = folderOf(target);
+      if (to === from) continue;
+      const [a, b] = [floorOf(from), floorOf(to)];
+      if (a === -1 || b === -1) found.push(`${file} → ${spec} (${a === -1 ? from : to} has no floor in layers.test.ts)`);
+      else if (b >= a) found.push(`${file} → ${spec} (${from} may not import ${to}: ${b > a ? 'a higher' : 'the same'} floor)`);
+    }
+  }
+  return found;
+}
+
+t.test('every import of src/ points to a lower floor', async (t) => {
+  const files = new Map(sourceFiles(srcRoot).map((f) => [f, readFileSync(join(srcRoot, f), 'utf8')]));
+  t.ok(files.size > 50, 'the sources were found');
+  t.same(violations(files), []);
+});
+
+t.test('an arrow upward or sideways is reported, with the file and the import', async (t) => {
+  const files = new Map([
+    ['config/build.ts', "import { parseArgs } from '../cli/parse-args.js';\nimport { x } from './local.js';"],
+    ['inject/run.ts', "const m = await import('../iptables/run.js');"],
+    ['flags/help.ts', "export { describeError } from '../errors/index.js';"],
+  ]);
+  t.same(violations(files), [
+    'config/build.ts → ../cli/parse-args.js (config may not import cli: a higher floor)',
+    'inject/run.ts → ../iptables/run.js (inject may not import iptables: the same floor)',
+  ]);
+});
