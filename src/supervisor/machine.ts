@@ -114,6 +114,51 @@ export function isServing(m: Machine): boolean {
   return (m.state === 'live' || m.state === 'hotRestarting') && epochsSeenLive(m).length > 0;
 }
 
+/**
+ * Envoy's admin port may legitimately refuse connections while a LIVE epoch still serves traffic:
+ * during a hot restart the parent hands its admin port to the child, and a child that dies before
+ * LIVE leaves the parent without one until the next (cold) restart.
+ */
+export function adminMayBeMissing(m: Machine): boolean {
+  return m.state === 'hotRestarting' || (m.state === 'live' && m.coldNext);
+}
+
+/** Whether an envoy may be running whose admin port is worth asking (for its metrics). */
+export function envoyMayRun(m: Machine): boolean {
+  return m.state !== 'idle' && m.state !== 'backingOff';
+}
+
+/** What the lifecycle says about readiness before, and after, envoy's own stats are asked. */
+export interface LifecycleReadiness {
+  /** Set when the lifecycle alone decides, without asking envoy. */
+  readonly decided?: { readonly ready: boolean; readonly reason: string };
+  /** Whether the lifecycle counts envoy as serving (see isServing). */
+  readonly serving: boolean;
+  /** The not-ready reason when envoy reports LIVE but the lifecycle does not serve yet. */
+  readonly notServingReason: string;
+  readonly adminMayBeMissing: boolean;
+}
+
+/** The lifecycle's part of kubelet's readiness: which states are ready, and why the others are not. */
+export function lifecycleReadiness(m: Machine): LifecycleReadiness {
+  const facts = { serving: isServing(m), notServingReason: `envoy not ready (${m.state})`, adminMayBeMissing: adminMayBeMissing(m) };
+  switch (m.state) {
+    case 'draining':
+    case 'stopping':
+    case 'stopped':
+      return { ...facts, decided: { ready: false, reason: 'draining' } };
+    case 'idle':
+    case 'backingOff':
+    case 'coldRestarting':
+      return { ...facts, decided: { ready: false, reason: 'envoy not running' } };
+    case 'hotRestarting':
+      // A hot restart is planned: the LIVE parent serves while the child initializes and takes the admin port.
+      return { ...facts, decided: { ready: true, reason: '' } };
+    default:
+      return facts;
+  }
+}
+
 const running = (m: Machine): number[] => [...m.epochs.keys()].sort((a, b) => a - b);
 const newest = (m: Machine): number | undefined => running(m).at(-1);
 /** Running epochs that have (or have not yet) been seen LIVE. */

@@ -19,7 +19,18 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
   const certSettings = readCertWatchSettings(); // a BAD_ENV error (exit 2) before anything is started
   await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
   const supervisor = new Supervisor(config, supervision, log);
-  const status = await startStatusServer(config, supervisor, log);
+  const status = await startStatusServer({
+    port: config.statusPort,
+    host: config.statusListenAddress,
+    probes: config.appProbes,
+    appMetrics: config.appMetrics,
+    headersBoundMs: config.statusHeadersBoundMs,
+    log,
+    readiness: { lifecycle: () => supervisor.lifecycleReadiness(), admin: () => supervisor.admin },
+    envoyOrigin: () => supervisor.envoyAdminOrigin(),
+    onQuit: (why) => supervisor.requestShutdown(why),
+    onDrain: (why) => supervisor.requestDrain(why),
+  });
   const startup = new AbortController(); // a shutdown during the certificate wait ends the wait
   const onSignal = (signal: AgentSignal): void => {
     log.info({ signal }, 'signal received');

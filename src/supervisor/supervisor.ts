@@ -10,7 +10,7 @@ import { waitUntilLive } from '../envoy/liveness.js';
 import { startEnvoy, type EnvoyExit, type EnvoyProcess } from '../envoy/process.js';
 import { validateWithEnvoy } from '../envoy/validate.js';
 import { drainUntilDone } from './drain.js';
-import { isServing, newMachine, step, type Action, type Event, type ForwardedSignal, type Machine, type State } from './machine.js';
+import { envoyMayRun, isServing, lifecycleReadiness, newMachine, step, type Action, type Event, type ForwardedSignal, type LifecycleReadiness, type Machine, type State } from './machine.js';
 import { killTree } from './kill.js';
 import { SupervisorStats } from './stats.js';
 import { Timers } from './timers.js';
@@ -65,13 +65,15 @@ export class Supervisor {
     return isServing(this.#machine);
   }
 
-  /**
-   * Envoy's admin port may legitimately refuse connections while a LIVE epoch still serves traffic:
-   * during a hot restart the parent hands its admin port to the child, and a child that dies before
-   * LIVE leaves the parent without one until the next (cold) restart.
-   */
-  get adminMayBeMissing(): boolean {
-    return this.#machine.state === 'hotRestarting' || (this.#machine.state === 'live' && this.#machine.coldNext);
+  /** The lifecycle's part of readiness (status/ reads it through a ReadinessSource). */
+  lifecycleReadiness(): LifecycleReadiness {
+    return lifecycleReadiness(this.#machine);
+  }
+
+  /** Envoy's admin origin for the metrics merge; undefined while no envoy runs. */
+  envoyAdminOrigin(): string | undefined {
+    const host = this.localhost.includes(':') ? `[${this.localhost}]` : this.localhost;
+    return envoyMayRun(this.#machine) ? `http://${host}:${this.config.proxyAdminPort}` : undefined;
   }
 
   /** The admin client of the newest running epoch: the one that owns (or is about to own) the admin port. */
