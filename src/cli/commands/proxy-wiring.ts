@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { generateBootstrap } from '../bootstrap/generate.js';
-import { readCertWatchSettings } from '../certs/settings.js';
-import { waitForCertFiles } from '../certs/wait.js';
-import { CertWatcher } from '../certs/watcher.js';
-import type { ProxyConfig } from '../config/proxy-config.js';
-import type { SupervisionConfig } from '../config/supervision.js';
-import { routeSignals, type AgentSignal } from '../init/signals.js';
-import { logger } from '../log/logger.js';
-import { startStatusServer } from '../status/server.js';
-import { Supervisor } from './supervisor.js';
+import { generateBootstrap } from '../../bootstrap/generate.js';
+import { readCertWatchSettings } from '../../certs/settings.js';
+import { waitForCertFiles } from '../../certs/wait.js';
+import { CertWatcher } from '../../certs/watcher.js';
+import type { ProxyConfig } from '../../config/proxy-config.js';
+import type { SupervisionConfig } from '../../config/supervision.js';
+import { routeSignals, type AgentSignal } from '../../init/signals.js';
+import { logger } from '../../log/logger.js';
+import { startStatusServer } from '../../status/server.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
 
 /**
  * The `proxy` command's life: check the bootstrap renders (bad input exits 2 before anything starts),
