@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { rmSync } from 'node:fs';
 import { generateBootstrap } from '../bootstrap/generate.js';
-import { bootstrapPath, writeBootstrap } from '../bootstrap/write.js';
+import { writeBootstrap } from '../bootstrap/write.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import type { SupervisionConfig } from '../config/supervision.js';
 import { AdminClient } from '../envoy/admin.js';
@@ -47,7 +47,7 @@ export class Supervisor {
     readonly supervision: SupervisionConfig,
     readonly log: Logger,
   ) {
-    this.#machine = newMachine(supervision);
+    this.#machine = newMachine(supervision, config.customConfigFile);
     this.#standbyAdmin = new AdminClient(this.localhost, config.proxyAdminPort);
     this.#done = new Promise((resolve) => (this.#finish = resolve));
   }
@@ -113,8 +113,6 @@ export class Supervisor {
     if (this.#machine.state !== before) {
       this.log.info({ from: before, to: this.#machine.state, event: event.type }, `lifecycle: ${before} → ${this.#machine.state}`);
       if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= Date.now();
-      // Whatever path led to stopping, nothing may outlive parentShutdownDuration from here.
-      if (this.#machine.state === 'stopping' && !this.#timers.has('kill')) this.#armKillDeadline();
     }
     for (const action of actions) this.#perform(action);
   }
@@ -140,6 +138,9 @@ export class Supervisor {
         return;
       case 'scheduleBudgetReset':
         this.#timers.set(`budget-${a.epoch}`, this.supervision.budgetResetMs, () => this.dispatch({ type: 'budgetResetDue', epoch: a.epoch }));
+        return;
+      case 'scheduleKillDeadline':
+        this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
         return;
       case 'scheduleReloadGap':
         this.#timers.set('reload-gap', a.ms, () => this.dispatch({ type: 'reloadGapElapsed' }));
@@ -190,10 +191,8 @@ export class Supervisor {
     void admin.close();
     this.#epochs.delete(epoch);
     this.#timers.clear(`budget-${epoch}`);
-    // A cold restart prepares epoch 0's file under the same name while the old epoch 0 still runs.
-    if (file !== this.config.customConfigFile && file !== this.#machine.coldFile) rmSync(file, { force: true });
     this.stats.exited(epoch, exit, proc.stderrTail.lines);
-    this.dispatch({ type: 'epochExited', epoch, exit });
+    this.dispatch({ type: 'epochExited', epoch, exit, file });
   }
 
   async #writeBootstrap(epoch: number): Promise<string> {
@@ -211,16 +210,9 @@ export class Supervisor {
       if (!verdict.ok) throw new Error(verdict.reason);
       this.dispatch({ type: 'reloadPrepared', epoch, file });
     } catch (e) {
-      if (file && file !== this.config.customConfigFile && file === bootstrapPath(this.config.configPath, epoch) && !this.#epochs.has(epoch)) {
-        rmSync(file, { force: true });
-      }
       this.stats.reloadRejected();
-      this.dispatch({ type: 'reloadRejected', epoch, reason: (e as Error).message });
+      this.dispatch({ type: 'reloadRejected', epoch, reason: (e as Error).message, ...(file ? { file } : {}) });
     }
-  }
-
-  #armKillDeadline(): void {
-    this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
   }
 
   #beginDrain(hold: boolean): void {
@@ -229,7 +221,6 @@ export class Supervisor {
     const path = hold ? `${base}&skip_exit` : base;
     void this.admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
     if (hold) return;
-    this.#armKillDeadline();
     const drainDone = drainUntilDone({
       admin: this.admin,
       drainMs: this.config.drainDurationMs,
