@@ -11,7 +11,7 @@ const pollMs = 200;
  * the admin port for a while, so the answer only counts when its restart_epoch is ours.
  * Resolves false when aborted (the epoch exited first).
  */
-export async function waitUntilLive(admin: AdminClient, epoch: number, signal: AbortSignal): Promise<boolean> {
+export async function waitUntilLive(admin: Pick<AdminClient, 'get'>, epoch: number, signal: AbortSignal): Promise<boolean> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await admin.get('/server_info', 1_000);

@@ -1,10 +1,30 @@
 import type { AdminClient } from '../envoy/admin.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
 
 export interface Verdict {
   readonly ready: boolean;
   /** One line for the 503 body; empty when ready. */
   readonly reason: string;
+}
+
+/** Envoy's admin port as readiness needs it: one client per epoch, so its identity keys the caches. */
+export type ReadinessAdmin = Pick<AdminClient, 'get'>;
+
+/** What the lifecycle says, read afresh at every use: before envoy is asked, after, and when it cannot be. */
+export interface LifecycleView {
+  /** Set when the lifecycle alone decides, without asking envoy. */
+  readonly decided?: Verdict;
+  /** Whether the lifecycle counts envoy as serving (a LIVE epoch, no shutdown begun). */
+  readonly serving: boolean;
+  /** The not-ready reason when envoy reports LIVE but the lifecycle does not serve yet. */
+  readonly notServingReason: string;
+  /** Envoy's admin port may refuse connections while an epoch serves (a hot restart hands it over). */
+  readonly adminMayBeMissing: boolean;
+}
+
+/** Where readiness comes from: the lifecycle, and the admin client of the newest envoy epoch. */
+export interface ReadinessSource {
+  lifecycle(): LifecycleView;
+  admin(): ReadinessAdmin;
 }
 
 const stateNames = ['LIVE', 'DRAINING', 'PRE_INITIALIZING', 'INITIALIZING'];
@@ -23,20 +43,17 @@ const freshMs = 200;
 export class Readiness {
   #inflight: Promise<Verdict> | undefined;
   /** Keyed by admin client and lifecycle: a verdict from before envoy went LIVE must not outlive that. */
-  #last: { verdict: Verdict; at: number; admin: AdminClient; serving: boolean } | undefined;
+  #last: { verdict: Verdict; at: number; admin: ReadinessAdmin; serving: boolean } | undefined;
   /** Epochs whose xDS config was seen: like Istio, the config check passes once and stays passed. */
-  readonly #configSeen = new WeakSet<AdminClient>();
+  readonly #configSeen = new WeakSet<ReadinessAdmin>();
 
-  constructor(private readonly supervisor: Supervisor) {}
+  constructor(private readonly source: ReadinessSource) {}
 
   check(): Promise<Verdict> {
-    const state = this.supervisor.state;
-    if (state === 'draining' || state === 'stopping' || state === 'stopped') return Promise.resolve(notReady('draining'));
-    if (state === 'idle' || state === 'backingOff' || state === 'coldRestarting') return Promise.resolve(notReady('envoy not running'));
-    // A hot restart is planned: the LIVE parent serves while the child initializes and takes the admin port.
-    if (state === 'hotRestarting') return Promise.resolve({ ready: true, reason: '' });
-    const admin = this.supervisor.admin;
-    const serving = this.supervisor.serving;
+    const lifecycle = this.source.lifecycle();
+    if (lifecycle.decided) return Promise.resolve(lifecycle.decided.ready ? { ready: true, reason: '' } : notReady(lifecycle.decided.reason));
+    const admin = this.source.admin();
+    const serving = lifecycle.serving;
     const last = this.#last;
     if (last && last.admin === admin && last.serving === serving && Date.now() - last.at < freshMs) return Promise.resolve(last.verdict);
     this.#inflight ??= this.#ask(admin)
@@ -48,7 +65,7 @@ export class Readiness {
     return this.#inflight;
   }
 
-  async #ask(admin: AdminClient): Promise<Verdict> {
+  async #ask(admin: ReadinessAdmin): Promise<Verdict> {
     try {
       if (!this.#configSeen.has(admin)) {
         const stats = parseStats((await admin.get(`/stats?usedonly&filter=${encodeURIComponent(configFilter)}`, 1_000)).body);
@@ -64,10 +81,11 @@ export class Readiness {
       if (serverState === undefined) return notReady('envoy did not report server.state');
       if (serverState !== 0) return notReady(`server is not live, current state is: ${stateNames[serverState] ?? serverState}`);
       if (stats.get('listener_manager.workers_started') !== 1) return notReady('workers have not yet started');
-      if (!this.supervisor.serving) return notReady(`envoy not ready (${this.supervisor.state})`);
+      const lifecycle = this.source.lifecycle();
+      if (!lifecycle.serving) return notReady(lifecycle.notServingReason);
       return { ready: true, reason: '' };
     } catch (e) {
-      if (this.supervisor.adminMayBeMissing) return { ready: true, reason: '' };
+      if (this.source.lifecycle().adminMayBeMissing) return { ready: true, reason: '' };
       return notReady(`envoy admin unreachable: ${(e as Error).message}`);
     }
   }

@@ -1,26 +1,42 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { flagError } from '../errors/index.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
-import type { ProxyConfig } from '../config/proxy-config.js';
+import type { AppMetricsTarget } from '../config/app-metrics.js';
+import type { ProbeTable } from '../config/app-probes.js';
 import { runProbe } from './app-probe.js';
 import { isLoopback } from './loopback.js';
 import { serveMergedMetrics, SourcePools } from './metrics-merge.js';
-import { Readiness } from './readiness.js';
+import { Readiness, type ReadinessSource } from './readiness.js';
 import { slowClientLimits } from './slow-clients.js';
 
+/** Everything the status server needs, as values and callbacks: it knows nothing of the supervisor. */
+export interface StatusServerOptions {
+  readonly port: number;
+  /** Empty: every interface. */
+  readonly host: string;
+  /** /app-health/<container>/<probe> → the probe kubelet would have run. */
+  readonly probes: ProbeTable;
+  readonly appMetrics: AppMetricsTarget | undefined;
+  /** How long a client may take to send its request headers. */
+  readonly headersBoundMs: number;
+  readonly log: Logger;
+  readonly readiness: ReadinessSource;
+  /** Envoy's admin origin for the metrics merge, e.g. http://127.0.0.1:15000; undefined while no envoy runs. */
+  readonly envoyOrigin: () => string | undefined;
+  /** POST /quitquitquit: drain and stop. */
+  readonly onQuit: (why: string) => void;
+  /** POST /drain: drain and keep running until the next shutdown request. */
+  readonly onDrain: (why: string) => void;
+}
 
 /**
  * The agent's status server (--statusPort): readiness, merged metrics, app probes, quitquitquit and
  * drain. It keeps answering while the agent drains — app probes must not fail during termination.
  * Sizes and times are bounded (slow clients cannot hold it), and no response carries a stack trace.
  */
-export async function startStatusServer(config: ProxyConfig, supervisor: Supervisor, log: Logger): Promise<Server> {
-  const opts = { port: config.statusPort, host: config.statusListenAddress, probes: config.appProbes, appMetrics: config.appMetrics, log };
-  const readiness = new Readiness(supervisor);
+export async function startStatusServer(opts: StatusServerOptions): Promise<Server> {
+  const readiness = new Readiness(opts.readiness);
   const pools = new SourcePools();
-  const envoyOrigin = (): string | undefined =>
-    supervisor.state === 'idle' || supervisor.state === 'backingOff' ? undefined : `http://${hostPort(supervisor.localhost, supervisor.config.proxyAdminPort)}`;
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz/ready') {
@@ -29,7 +45,7 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
     }
     if (path === '/stats/prometheus' || path === '/metrics') {
       const timeout = req.headers['x-prometheus-scrape-timeout-seconds'];
-      return serveMergedMetrics(res, { pools, envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
+      return serveMergedMetrics(res, { pools, envoyOrigin: opts.envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
     }
     if (path.startsWith('/app-health/')) {
       const prober = opts.probes.get(path);
@@ -48,14 +64,14 @@ export async function startStatusServer(config: ProxyConfig, supervisor: Supervi
       if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, 'Only requests from localhost are allowed\n');
       if (req.method !== 'POST') return reply(res, 405, 'Method Not Allowed, POST required\n');
       reply(res, 200, 'OK\n');
-      if (path === '/quitquitquit') supervisor.requestShutdown('POST /quitquitquit');
-      else supervisor.requestDrain('POST /drain');
+      if (path === '/quitquitquit') opts.onQuit('POST /quitquitquit');
+      else opts.onDrain('POST /drain');
       return;
     }
     reply(res, 404, 'not found\n');
   };
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, ...slowClientLimits(config.statusHeadersBoundMs) }, (req, res) => {
+  const server = createServer({ maxHeaderSize: 16 * 1024, ...slowClientLimits(opts.headersBoundMs) }, (req, res) => {
     req.resume(); // no endpoint reads a body; discard whatever a client sends
     route(req, res).catch((e: Error) => {
       opts.log.warn({ err: e.message, url: req.url }, 'status request failed');
@@ -84,8 +100,4 @@ function listen(server: Server, opts: { port: number; host: string }): Promise<v
 function reply(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

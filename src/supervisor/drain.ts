@@ -1,9 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { AdminClient } from '../envoy/admin.js';
+import { systemClock, type Clock } from './clock.js';
 
 export interface DrainPlan {
-  readonly admin: AdminClient;
+  readonly admin: Pick<AdminClient, 'get'>;
   readonly drainMs: number;
   readonly exitOnZero: boolean;
   readonly minimumMs: number;
@@ -11,6 +11,7 @@ export interface DrainPlan {
   readonly ignoredPorts: readonly number[];
   readonly log: Logger;
   readonly signal?: AbortSignal;
+  readonly clock?: Clock;
 }
 
 const pollMs = 1_000;
@@ -21,11 +22,13 @@ const maxErrors = 5;
  * least minimumMs once envoy reports no active downstream connections (still never later than drainMs).
  */
 export async function drainUntilDone(plan: DrainPlan): Promise<void> {
-  const deadline = Date.now() + plan.drainMs;
+  const clock = plan.clock ?? systemClock;
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> => clock.sleep(ms, signal);
+  const deadline = clock.now() + plan.drainMs;
   if (!plan.exitOnZero) return sleep(plan.drainMs, plan.signal);
   await sleep(Math.min(plan.minimumMs, plan.drainMs), plan.signal);
   let errors = 0;
-  while (Date.now() < deadline && !plan.signal?.aborted) {
+  while (clock.now() < deadline && !plan.signal?.aborted) {
     try {
       const res = await plan.admin.get('/stats?usedonly&filter=downstream_cx_active$', 2_000);
       if (res.status !== 200) throw new Error(`status ${res.status}`);
@@ -40,7 +43,7 @@ export async function drainUntilDone(plan: DrainPlan): Promise<void> {
         return;
       }
     }
-    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), plan.signal);
+    await sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), plan.signal);
   }
 }
 
@@ -58,9 +61,4 @@ export function activeConnections(statsText: string, ignoredPorts: readonly numb
     sum += Number(m[2]);
   }
   return seen ? sum : 0;
-}
-
-/** Pause, ending early (without an error) on abort; the abort listener goes away with the pause. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 }

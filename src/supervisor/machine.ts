@@ -18,10 +18,12 @@ export type State =
 export type Event =
   | { readonly type: 'start' }
   | { readonly type: 'epochLive'; readonly epoch: number }
-  | { readonly type: 'epochExited'; readonly epoch: number; readonly exit: EnvoyExit }
+  /** `file`: the bootstrap the epoch started from, when it got that far. */
+  | { readonly type: 'epochExited'; readonly epoch: number; readonly exit: EnvoyExit; readonly file?: string }
   | { readonly type: 'reloadRequested'; readonly reason: string }
   | { readonly type: 'reloadPrepared'; readonly epoch: number; readonly file: string }
-  | { readonly type: 'reloadRejected'; readonly epoch: number; readonly reason: string }
+  /** `file`: the bootstrap written before the rejection, if one was. */
+  | { readonly type: 'reloadRejected'; readonly epoch: number; readonly reason: string; readonly file?: string }
   | { readonly type: 'liveWaitExpired' }
   | { readonly type: 'backoffElapsed' }
   /** The minimum interval since the last reload-driven start has passed. */
@@ -43,15 +45,18 @@ export type Action =
   | { readonly type: 'spawn'; readonly epoch: number; readonly reason: StartReason; readonly file?: string }
   /** Render, write and `--mode validate` the bootstrap for this epoch; answers reloadPrepared/Rejected. */
   | { readonly type: 'prepareReload'; readonly epoch: number }
+  /** Remove a bootstrap file no running or coming epoch starts from. */
   | { readonly type: 'discardFile'; readonly file: string }
+  /** Arm the deadline after which every epoch still running is killed (answers killDeadline). */
+  | { readonly type: 'scheduleKillDeadline' }
   | { readonly type: 'scheduleBackoff'; readonly ms: number }
   | { readonly type: 'scheduleBudgetReset'; readonly epoch: number }
   | { readonly type: 'scheduleLiveWait' }
   /** Arm the minimum interval before the next reload-driven start (answers reloadGapElapsed). */
   | { readonly type: 'scheduleReloadGap'; readonly ms: number }
   /**
-   * Ask envoy to drain its listeners. For a shutdown also arm the drain-end and kill-deadline timers;
-   * `hold` drains without ever ending on its own (POST /drain).
+   * Ask envoy to drain its listeners. For a shutdown also arm the drain-end timer; `hold` drains
+   * without ever ending on its own (POST /drain).
    */
   | { readonly type: 'drain'; readonly hold?: boolean }
   | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' | ForwardedSignal }
@@ -86,6 +91,10 @@ export interface Machine {
   preparing: number | undefined;
   /** The validated bootstrap epoch 0 starts from once a cold restart has stopped everything. */
   coldFile: string | undefined;
+  /** The kill deadline is armed and has not fired yet. */
+  killArmed: boolean;
+  /** The user's --customConfigFile: envoy starts from it, but it is never the agent's to remove. */
+  readonly customFile: string | undefined;
   /** Epochs killed because the serving one crashed: their exits are expected, not further crashes. */
   readonly doomed: Set<number>;
   /** The back-off ended while doomed epochs were still exiting: start epoch 0 once they are gone. */
@@ -93,7 +102,7 @@ export interface Machine {
   readonly limits: Limits;
 }
 
-export function newMachine(limits: Limits): Machine {
+export function newMachine(limits: Limits, customFile?: string): Machine {
   return {
     state: 'idle',
     epochs: new Map(),
@@ -105,6 +114,8 @@ export function newMachine(limits: Limits): Machine {
     coldFile: undefined,
     doomed: new Set(),
     startWhenClear: false,
+    killArmed: false,
+    customFile,
     limits,
   };
 }
@@ -114,6 +125,51 @@ export function isServing(m: Machine): boolean {
   return (m.state === 'live' || m.state === 'hotRestarting') && epochsSeenLive(m).length > 0;
 }
 
+/**
+ * Envoy's admin port may legitimately refuse connections while a LIVE epoch still serves traffic:
+ * during a hot restart the parent hands its admin port to the child, and a child that dies before
+ * LIVE leaves the parent without one until the next (cold) restart.
+ */
+export function adminMayBeMissing(m: Machine): boolean {
+  return m.state === 'hotRestarting' || (m.state === 'live' && m.coldNext);
+}
+
+/** Whether an envoy may be running whose admin port is worth asking (for its metrics). */
+export function envoyMayRun(m: Machine): boolean {
+  return m.state !== 'idle' && m.state !== 'backingOff';
+}
+
+/** What the lifecycle says about readiness before, and after, envoy's own stats are asked. */
+export interface LifecycleReadiness {
+  /** Set when the lifecycle alone decides, without asking envoy. */
+  readonly decided?: { readonly ready: boolean; readonly reason: string };
+  /** Whether the lifecycle counts envoy as serving (see isServing). */
+  readonly serving: boolean;
+  /** The not-ready reason when envoy reports LIVE but the lifecycle does not serve yet. */
+  readonly notServingReason: string;
+  readonly adminMayBeMissing: boolean;
+}
+
+/** The lifecycle's part of kubelet's readiness: which states are ready, and why the others are not. */
+export function lifecycleReadiness(m: Machine): LifecycleReadiness {
+  const facts = { serving: isServing(m), notServingReason: `envoy not ready (${m.state})`, adminMayBeMissing: adminMayBeMissing(m) };
+  switch (m.state) {
+    case 'draining':
+    case 'stopping':
+    case 'stopped':
+      return { ...facts, decided: { ready: false, reason: 'draining' } };
+    case 'idle':
+    case 'backingOff':
+    case 'coldRestarting':
+      return { ...facts, decided: { ready: false, reason: 'envoy not running' } };
+    case 'hotRestarting':
+      // A hot restart is planned: the LIVE parent serves while the child initializes and takes the admin port.
+      return { ...facts, decided: { ready: true, reason: '' } };
+    default:
+      return facts;
+  }
+}
+
 const running = (m: Machine): number[] => [...m.epochs.keys()].sort((a, b) => a - b);
 const newest = (m: Machine): number | undefined => running(m).at(-1);
 /** Running epochs that have (or have not yet) been seen LIVE. */
@@ -121,6 +177,31 @@ const epochsSeenLive = (m: Machine, seen = true): number[] => running(m).filter(
 const nextEpoch = (m: Machine): number => (m.epochs.size === 0 ? 0 : newest(m)! + 1);
 
 export function step(m: Machine, e: Event): Action[] {
+  const before = m.state;
+  const acts = [...filesToDiscard(m, e), ...decide(m, e)];
+  // Whatever path led to stopping, nothing may outlive the kill deadline from here.
+  if (m.state === 'stopping' && before !== 'stopping' && !m.killArmed) acts.push(...armKillDeadline(m));
+  return acts;
+}
+
+/**
+ * Bootstrap files left behind, decided before the event moves the state on: an exited epoch's file
+ * (unless epoch 0 of a cold restart is about to start from the same name), and a rejected reload's
+ * file (unless a running epoch started from it). The user's custom config is never removed.
+ */
+function filesToDiscard(m: Machine, e: Event): Action[] {
+  const ours = (file: string | undefined): file is string => file !== undefined && file !== m.customFile;
+  if (e.type === 'epochExited' && ours(e.file) && e.file !== m.coldFile) return [{ type: 'discardFile', file: e.file }];
+  if (e.type === 'reloadRejected' && ours(e.file) && !m.epochs.has(e.epoch)) return [{ type: 'discardFile', file: e.file }];
+  return [];
+}
+
+function armKillDeadline(m: Machine): Action[] {
+  m.killArmed = true;
+  return [{ type: 'scheduleKillDeadline' }];
+}
+
+function decide(m: Machine, e: Event): Action[] {
   switch (e.type) {
     case 'start':
       if (m.state !== 'idle') return [];
@@ -194,6 +275,7 @@ export function step(m: Machine, e: Event): Action[] {
       return onForward(m, e.signal);
 
     case 'killDeadline':
+      m.killArmed = false;
       if (m.state !== 'draining' && m.state !== 'stopping') return [];
       if (m.epochs.size === 0) return [];
       m.state = 'stopping';
@@ -403,10 +485,10 @@ function onShutdown(m: Machine, reason: string, fast: boolean): Action[] {
       m.reloadPending = false;
       if (fast) {
         m.state = 'stopping';
-        return [log('info', 'fast shutdown: terminating envoy without drain', { reason }), { type: 'drain' }, { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+        return [log('info', 'fast shutdown: terminating envoy without drain', { reason }), { type: 'drain' }, ...armKillDeadline(m), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
       }
       m.state = 'draining';
-      return [log('info', 'shutdown: draining envoy', { reason }), { type: 'drain' }];
+      return [log('info', 'shutdown: draining envoy', { reason }), { type: 'drain' }, ...armKillDeadline(m)];
   }
 }
 

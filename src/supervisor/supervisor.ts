@@ -1,25 +1,19 @@
 import type { Logger } from 'pino';
-import { rmSync } from 'node:fs';
-import { generateBootstrap } from '../bootstrap/generate.js';
-import { bootstrapPath, writeBootstrap } from '../bootstrap/write.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import type { SupervisionConfig } from '../config/supervision.js';
-import { AdminClient } from '../envoy/admin.js';
-import { envoyArgs } from '../envoy/args.js';
-import { waitUntilLive } from '../envoy/liveness.js';
-import { startEnvoy, type EnvoyExit, type EnvoyProcess } from '../envoy/process.js';
-import { validateWithEnvoy } from '../envoy/validate.js';
+import type { EnvoyExit } from '../envoy/process.js';
+import { systemClock, type Clock } from './clock.js';
 import { drainUntilDone } from './drain.js';
-import { isServing, newMachine, step, type Action, type Event, type ForwardedSignal, type Machine, type State } from './machine.js';
-import { killTree } from './kill.js';
+import { envoyMayRun, isServing, lifecycleReadiness, newMachine, step, type Action, type Event, type ForwardedSignal, type LifecycleReadiness, type Machine, type State } from './machine.js';
+import { envoyRunner, type EnvoyAdmin, type EnvoyRunner, type RunningEnvoy } from './runner.js';
 import { SupervisorStats } from './stats.js';
 import { Timers } from './timers.js';
 import { writeTerminationMessage } from './termination.js';
 
 interface RunningEpoch {
-  readonly proc: EnvoyProcess;
+  readonly proc: RunningEnvoy;
   /** Its own admin client: during a hot restart two epochs take turns on one admin port. */
-  readonly admin: AdminClient;
+  readonly admin: EnvoyAdmin;
   /** The bootstrap this epoch was started with, removed when it exits (unless it is the custom file). */
   readonly file: string;
   readonly liveAbort: AbortController;
@@ -34,9 +28,11 @@ export class Supervisor {
   readonly stats = new SupervisorStats();
   readonly #machine: Machine;
   readonly #epochs = new Map<number, RunningEpoch>();
-  readonly #timers = new Timers();
+  readonly #timers: Timers;
+  readonly #runner: EnvoyRunner;
+  readonly #clock: Clock;
   /** For the moments no epoch runs (drain requests still go somewhere harmless). */
-  readonly #standbyAdmin: AdminClient;
+  readonly #standbyAdmin: EnvoyAdmin;
   readonly #done: Promise<number>;
   #finish!: (code: number) => void;
   #shutdownStartedAt = 0;
@@ -46,9 +42,14 @@ export class Supervisor {
     readonly config: ProxyConfig,
     readonly supervision: SupervisionConfig,
     readonly log: Logger,
+    /** Real envoy processes and time unless a test brings its own. */
+    world: { readonly runner?: EnvoyRunner; readonly clock?: Clock } = {},
   ) {
-    this.#machine = newMachine(supervision);
-    this.#standbyAdmin = new AdminClient(this.localhost, config.proxyAdminPort);
+    this.#runner = world.runner ?? envoyRunner(config, log);
+    this.#clock = world.clock ?? systemClock;
+    this.#timers = new Timers(this.#clock);
+    this.#machine = newMachine(supervision, config.customConfigFile);
+    this.#standbyAdmin = this.#runner.admin();
     this.#done = new Promise((resolve) => (this.#finish = resolve));
   }
 
@@ -65,17 +66,19 @@ export class Supervisor {
     return isServing(this.#machine);
   }
 
-  /**
-   * Envoy's admin port may legitimately refuse connections while a LIVE epoch still serves traffic:
-   * during a hot restart the parent hands its admin port to the child, and a child that dies before
-   * LIVE leaves the parent without one until the next (cold) restart.
-   */
-  get adminMayBeMissing(): boolean {
-    return this.#machine.state === 'hotRestarting' || (this.#machine.state === 'live' && this.#machine.coldNext);
+  /** The lifecycle's part of readiness (status/ reads it through a ReadinessSource). */
+  lifecycleReadiness(): LifecycleReadiness {
+    return lifecycleReadiness(this.#machine);
+  }
+
+  /** Envoy's admin origin for the metrics merge; undefined while no envoy runs. */
+  envoyAdminOrigin(): string | undefined {
+    const host = this.localhost.includes(':') ? `[${this.localhost}]` : this.localhost;
+    return envoyMayRun(this.#machine) ? `http://${host}:${this.config.proxyAdminPort}` : undefined;
   }
 
   /** The admin client of the newest running epoch: the one that owns (or is about to own) the admin port. */
-  get admin(): AdminClient {
+  get admin(): EnvoyAdmin {
     const newest = Math.max(-1, ...this.#epochs.keys());
     return this.#epochs.get(newest)?.admin ?? this.#standbyAdmin;
   }
@@ -110,9 +113,7 @@ export class Supervisor {
     this.stats.serving(isServing(this.#machine));
     if (this.#machine.state !== before) {
       this.log.info({ from: before, to: this.#machine.state, event: event.type }, `lifecycle: ${before} → ${this.#machine.state}`);
-      if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= Date.now();
-      // Whatever path led to stopping, nothing may outlive parentShutdownDuration from here.
-      if (this.#machine.state === 'stopping' && !this.#timers.has('kill')) this.#armKillDeadline();
+      if (this.#machine.state === 'draining' || this.#machine.state === 'stopping') this.#shutdownStartedAt ||= this.#clock.now();
     }
     for (const action of actions) this.#perform(action);
   }
@@ -130,7 +131,7 @@ export class Supervisor {
         void this.#prepare(a.epoch);
         return;
       case 'discardFile':
-        rmSync(a.file, { force: true });
+        this.#runner.discard(a.file);
         return;
       case 'scheduleBackoff':
         this.log.info({ ms: a.ms }, 'backing off before restarting envoy at epoch 0');
@@ -138,6 +139,9 @@ export class Supervisor {
         return;
       case 'scheduleBudgetReset':
         this.#timers.set(`budget-${a.epoch}`, this.supervision.budgetResetMs, () => this.dispatch({ type: 'budgetResetDue', epoch: a.epoch }));
+        return;
+      case 'scheduleKillDeadline':
+        this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
         return;
       case 'scheduleReloadGap':
         this.#timers.set('reload-gap', a.ms, () => this.dispatch({ type: 'reloadGapElapsed' }));
@@ -166,21 +170,20 @@ export class Supervisor {
     let file = prepared;
     if (file === undefined) {
       try {
-        file = await this.#writeBootstrap(epoch);
+        file = await this.#runner.writeBootstrap(epoch);
       } catch (e) {
         this.log.error({ epoch, err: (e as Error).message }, 'cannot generate the bootstrap');
         this.dispatch({ type: 'epochExited', epoch, exit: { code: null, signal: null, status: 1, spawnError: (e as Error).message } });
         return;
       }
     }
-    const args = envoyArgs(this.config, epoch, file);
-    const proc = startEnvoy(this.config.binaryPath, args, epoch);
-    const admin = new AdminClient(this.localhost, this.config.proxyAdminPort);
+    const proc = this.#runner.start(epoch, file);
+    const admin = this.#runner.admin();
     const running: RunningEpoch = { proc, admin, file, liveAbort: new AbortController() };
     this.#epochs.set(epoch, running);
     this.stats.started(epoch);
-    this.log.info({ epoch, envoyPid: proc.pid, args }, 'envoy started');
-    void waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
+    this.log.info({ epoch, envoyPid: proc.pid, args: proc.args }, 'envoy started');
+    void this.#runner.waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
       if (live) this.dispatch({ type: 'epochLive', epoch });
     });
     const exit = await proc.exited;
@@ -188,46 +191,29 @@ export class Supervisor {
     void admin.close();
     this.#epochs.delete(epoch);
     this.#timers.clear(`budget-${epoch}`);
-    // A cold restart prepares epoch 0's file under the same name while the old epoch 0 still runs.
-    if (file !== this.config.customConfigFile && file !== this.#machine.coldFile) rmSync(file, { force: true });
-    this.stats.exited(epoch, exit, proc.stderrTail.lines);
-    this.dispatch({ type: 'epochExited', epoch, exit });
-  }
-
-  async #writeBootstrap(epoch: number): Promise<string> {
-    if (this.config.customConfigFile) return this.config.customConfigFile;
-    const generated = await generateBootstrap(this.config);
-    for (const w of generated.warnings) this.log.warn(w);
-    return writeBootstrap(this.config.configPath, epoch, generated.json);
+    this.stats.exited(epoch, exit, proc.stderrTail());
+    this.dispatch({ type: 'epochExited', epoch, exit, file });
   }
 
   async #prepare(epoch: number): Promise<void> {
     let file: string | undefined;
     try {
-      file = await this.#writeBootstrap(epoch);
-      const verdict = await validateWithEnvoy(this.config.binaryPath, file);
+      file = await this.#runner.writeBootstrap(epoch);
+      const verdict = await this.#runner.validate(file);
       if (!verdict.ok) throw new Error(verdict.reason);
       this.dispatch({ type: 'reloadPrepared', epoch, file });
     } catch (e) {
-      if (file && file !== this.config.customConfigFile && file === bootstrapPath(this.config.configPath, epoch) && !this.#epochs.has(epoch)) {
-        rmSync(file, { force: true });
-      }
       this.stats.reloadRejected();
-      this.dispatch({ type: 'reloadRejected', epoch, reason: (e as Error).message });
+      this.dispatch({ type: 'reloadRejected', epoch, reason: (e as Error).message, ...(file ? { file } : {}) });
     }
   }
 
-  #armKillDeadline(): void {
-    this.#timers.set('kill', this.config.parentShutdownDurationMs, () => this.dispatch({ type: 'killDeadline' }));
-  }
-
   #beginDrain(hold: boolean): void {
-    const started = Date.now();
+    const started = this.#clock.now();
     const base = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
     const path = hold ? `${base}&skip_exit` : base;
     void this.admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
     if (hold) return;
-    this.#armKillDeadline();
     const drainDone = drainUntilDone({
       admin: this.admin,
       drainMs: this.config.drainDurationMs,
@@ -236,9 +222,10 @@ export class Supervisor {
       ignoredPorts: [this.config.envoyStatusPort, this.config.envoyPrometheusPort],
       log: this.log,
       signal: this.#drainAbort.signal,
+      clock: this.#clock,
     });
     void drainDone.then(() => {
-      this.stats.drained(Date.now() - started);
+      this.stats.drained(this.#clock.now() - started);
       this.dispatch({ type: 'drainElapsed' });
     });
   }
@@ -247,7 +234,7 @@ export class Supervisor {
     const running = this.#epochs.get(epoch);
     if (!running) return;
     this.log.info({ epoch, envoyPid: running.proc.pid, signal }, 'signalling envoy');
-    if (signal === 'SIGKILL') killTree(running.proc, this.log);
+    if (signal === 'SIGKILL') running.proc.kill();
     else running.proc.signal(signal);
   }
 
@@ -259,6 +246,6 @@ export class Supervisor {
 
   /** Seconds since the shutdown began (for the drain benchmark and logs). */
   get shutdownElapsedMs(): number {
-    return this.#shutdownStartedAt ? Date.now() - this.#shutdownStartedAt : 0;
+    return this.#shutdownStartedAt ? this.#clock.now() - this.#shutdownStartedAt : 0;
   }
 }

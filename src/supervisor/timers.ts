@@ -1,29 +1,33 @@
+import { systemClock, type Clock } from './clock.js';
+
 // Named one-shot timers: setting a name again replaces it, so a state can never leave two behind.
 export class Timers {
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #cancels = new Map<string, () => void>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   set(name: string, ms: number, fire: () => void): void {
     this.clear(name);
-    this.#timers.set(
+    this.#cancels.set(
       name,
-      setTimeout(() => {
-        this.#timers.delete(name);
+      this.clock.setTimeout(() => {
+        this.#cancels.delete(name);
         fire();
       }, ms),
     );
   }
 
   has(name: string): boolean {
-    return this.#timers.has(name);
+    return this.#cancels.has(name);
   }
 
   clear(name: string): void {
-    clearTimeout(this.#timers.get(name));
-    this.#timers.delete(name);
+    this.#cancels.get(name)?.();
+    this.#cancels.delete(name);
   }
 
   clearAll(): void {
-    for (const t of this.#timers.values()) clearTimeout(t);
-    this.#timers.clear();
+    for (const cancel of this.#cancels.values()) cancel();
+    this.#cancels.clear();
   }
 }

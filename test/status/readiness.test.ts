@@ -2,8 +2,22 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { AdminClient } from '../../src/envoy/admin.js';
-import { Readiness } from '../../src/status/readiness.js';
-import type { Supervisor } from '../../src/supervisor/supervisor.js';
+import { Readiness, type ReadinessSource } from '../../src/status/readiness.js';
+import { lifecycleReadiness, newMachine, type Machine } from '../../src/supervisor/machine.js';
+
+/** Readiness as the supervisor feeds it: a machine whose epoch 0 is starting, and that epoch's admin client. */
+function startingEnvoy(admin: AdminClient): { machine: Machine; source: ReadinessSource } {
+  const machine = newMachine({ restartBudget: 3, backoffMs: 1, backoffMaxMs: 1, hotRestartMinIntervalMs: 0 });
+  machine.state = 'starting';
+  machine.epochs.set(0, false);
+  return { machine, source: { lifecycle: () => lifecycleReadiness(machine), admin: () => admin } };
+}
+
+/** The supervisor sees epoch 0 LIVE. */
+function goLive(machine: Machine): void {
+  machine.state = 'live';
+  machine.epochs.set(0, true);
+}
 
 // A real admin endpoint on port 0 that reports envoy LIVE with its config received, counting queries.
 async function liveEnvoyAdmin(t: Test): Promise<{ admin: AdminClient; queries: () => number }> {
@@ -28,22 +42,22 @@ async function liveEnvoyAdmin(t: Test): Promise<{ admin: AdminClient; queries: (
 
 t.test('a not-ready verdict cached while envoy starts is dropped the moment the supervisor sees it LIVE', async (t) => {
   const { admin, queries } = await liveEnvoyAdmin(t);
-  const supervisor = { state: 'starting', serving: false, admin, adminMayBeMissing: false };
-  const readiness = new Readiness(supervisor as unknown as Supervisor);
+  const { machine, source } = startingEnvoy(admin);
+  const readiness = new Readiness(source);
   t.match(await readiness.check(), { ready: false, reason: /envoy not ready \(starting\)/ });
   t.match(await readiness.check(), { ready: false }, 'a second probe right after is served from the cache');
   const asked = queries();
-  Object.assign(supervisor, { state: 'live', serving: true });
+  goLive(machine);
   t.same(await readiness.check(), { ready: true, reason: '' }, 'ready at once, not after the cache ages');
   t.ok(queries() > asked, 'envoy was asked again');
 });
 
 t.test('probes that arrive together share one admin query', async (t) => {
   const { admin, queries } = await liveEnvoyAdmin(t);
-  const supervisor = { state: 'starting', serving: false, admin, adminMayBeMissing: false };
-  const readiness = new Readiness(supervisor as unknown as Supervisor);
+  const { machine, source } = startingEnvoy(admin);
+  const readiness = new Readiness(source);
   await readiness.check(); // the config check passes here, once for this epoch
-  Object.assign(supervisor, { state: 'live', serving: true }); // so the cache cannot answer the burst
+  goLive(machine); // so the cache cannot answer the burst
   const before = queries();
   const verdicts = await Promise.all(Array.from({ length: 20 }, () => readiness.check()));
   t.ok(verdicts.every((v) => v.ready), 'all ready');

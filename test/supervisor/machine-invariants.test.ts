@@ -25,14 +25,16 @@ function violation(m: Machine): string | undefined {
 function simulate(seed: number, steps: number): { trace: string[]; problem?: string } {
   const random = lcg(seed);
   const m = newMachine({ restartBudget: 1_000, backoffMs: 1, backoffMaxMs: 2, hotRestartMinIntervalMs: 2 });
-  const running = new Map<number, { generation: number; live: boolean }>();
+  const running = new Map<number, { generation: number; live: boolean; file: string }>();
   let generation = 0;
-  type Pending = Event | { type: 'signalled'; epoch: number; generation: number; exit: EnvoyExit };
+  type Pending = Event | { type: 'signalled'; epoch: number; generation: number; exit: EnvoyExit; file: string };
   const pending: Pending[] = [];
   const trace: string[] = [];
   const exit = (signal: NodeJS.Signals, status: number): EnvoyExit => ({ code: null, signal, status });
   /** The minimum interval between reload-driven starts is running (armed, its event not yet delivered). */
   let gapOpen = false;
+  /** A kill deadline was armed during this shutdown (it may have fired since). */
+  let killArmed = false;
 
   const apply = (e: Event): string | undefined => {
     trace.push(`${m.state} ← ${JSON.stringify(e)}`);
@@ -48,19 +50,29 @@ function simulate(seed: number, steps: number): { trace: string[]; problem?: str
         gapOpen = true;
         pending.push({ type: 'reloadGapElapsed' });
       }
-      if (a.type === 'spawn') running.set(a.epoch, { generation: ++generation, live: false });
-      if (a.type === 'prepareReload') pending.push(random() < 0.8 ? { type: 'reloadPrepared', epoch: a.epoch, file: `/b${a.epoch}.json` } : { type: 'reloadRejected', epoch: a.epoch, reason: 'invalid' });
+      if (a.type === 'spawn') running.set(a.epoch, { generation: ++generation, live: false, file: a.file ?? `/rev${a.epoch}.json` });
+      // An exited epoch's or a rejected reload's file is removed only when no running epoch, nor the cold
+      // restart to come, starts from it. (A preparation finishing after a shutdown began discards its
+      // file by name even though epoch 0 may run from that name; envoy has read it by then.)
+      if (a.type === 'discardFile' && (e.type === 'epochExited' || e.type === 'reloadRejected') && ([...running.values()].some((p) => p.file === a.file) || a.file === m.coldFile)) return `discarded ${a.file}, still in use`;
+      if (a.type === 'scheduleKillDeadline') {
+        killArmed = true;
+        pending.push({ type: 'killDeadline' });
+      }
+      if (a.type === 'prepareReload') pending.push(random() < 0.8 ? { type: 'reloadPrepared', epoch: a.epoch, file: `/rev${a.epoch}.json` } : { type: 'reloadRejected', epoch: a.epoch, reason: 'invalid', file: `/rev${a.epoch}.json` });
       if (a.type === 'scheduleBackoff') pending.push({ type: 'backoffElapsed' });
       if (a.type === 'scheduleLiveWait') pending.push({ type: 'liveWaitExpired' });
       if (a.type === 'scheduleBudgetReset') pending.push({ type: 'budgetResetDue', epoch: a.epoch });
-      if (a.type === 'drain' && !a.hold) pending.push({ type: 'drainElapsed' }, { type: 'killDeadline' });
+      if (a.type === 'drain' && !a.hold) pending.push({ type: 'drainElapsed' });
       if (a.type === 'signal' && a.signal !== 'SIGUSR1') {
         for (const epoch of a.epochs) {
           const p = running.get(epoch);
-          if (p) pending.push({ type: 'signalled', epoch, generation: p.generation, exit: exit(a.signal, a.signal === 'SIGKILL' ? 137 : 143) });
+          if (p) pending.push({ type: 'signalled', epoch, generation: p.generation, exit: exit(a.signal, a.signal === 'SIGKILL' ? 137 : 143), file: p.file });
         }
       }
     }
+    // Whatever led to stopping, a deadline bounds it.
+    if (m.state === 'stopping' && !killArmed) return 'stopping without a kill deadline';
     return violation(m);
   };
 
@@ -69,9 +81,9 @@ function simulate(seed: number, steps: number): { trace: string[]; problem?: str
     const choices: (() => string | undefined)[] = [];
     for (const [epoch, p] of running) {
       if (!p.live) choices.push(() => ((p.live = true), apply({ type: 'epochLive', epoch })));
-      choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: exit('SIGABRT', 134) })));
+      choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: exit('SIGABRT', 134), file: p.file })));
       // Rarely, an exit 0 nobody asked the agent for (envoy's own /quitquitquit): the agent stops.
-      if (random() < 0.05) choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: { code: 0, signal: null, status: 0 } })));
+      if (random() < 0.05) choices.push(() => (running.delete(epoch), apply({ type: 'epochExited', epoch, exit: { code: 0, signal: null, status: 0 }, file: p.file })));
     }
     if (pending.length > 0) {
       const deliver = (): string | undefined => {
@@ -79,7 +91,7 @@ function simulate(seed: number, steps: number): { trace: string[]; problem?: str
         if (e.type !== 'signalled') return apply(e);
         if (running.get(e.epoch)?.generation !== e.generation) return undefined; // that process is already gone
         running.delete(e.epoch);
-        return apply({ type: 'epochExited', epoch: e.epoch, exit: e.exit });
+        return apply({ type: 'epochExited', epoch: e.epoch, exit: e.exit, file: e.file });
       };
       choices.push(deliver, deliver);
     }

@@ -172,7 +172,7 @@ t.test('a reload before LIVE runs once envoy becomes LIVE', async (t) => {
 
 t.test('drains on shutdown, then terminates, then kills at the deadline', async (t) => {
   const m = liveAt0();
-  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['drain']);
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['drain', 'scheduleKillDeadline']);
   t.equal(m.state, 'draining');
   t.notOk(isServing(m), 'readiness turns 503 at once');
   t.same(kinds(step(m, { type: 'reloadRequested', reason: 'late cert' })), [], 'changes during a drain are ignored');
@@ -212,7 +212,7 @@ t.test('shutdown during back-off or before start exits 0 at once', async (t) => 
 
 t.test('a fast shutdown (SIGQUIT) terminates without waiting for the drain', async (t) => {
   const m = liveAt0();
-  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGQUIT', fast: true })), ['drain', 'signal']);
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGQUIT', fast: true })), ['drain', 'scheduleKillDeadline', 'signal']);
   t.equal(m.state, 'stopping');
 });
 
@@ -368,4 +368,44 @@ t.test('a shutdown drops the pending reload; the interval ending later starts no
   step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
   t.same(kinds(step(m, { type: 'reloadGapElapsed' })), []);
   t.equal(m.state, 'draining');
+});
+
+t.test('the kill deadline is armed once per shutdown, and again after it fires while draining', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'drainRequested', reason: 'POST /drain' });
+  t.equal(m.killArmed, false, 'a held drain has no deadline');
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['signal', 'scheduleKillDeadline'], 'stopping arms it');
+  t.same(kinds(step(m, { type: 'killDeadline' })), ['signal'], 'already stopping: not armed again');
+});
+
+t.test('envoy exiting 0 with other epochs running arms the kill deadline for them', async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 1, exit: clean, file: 'f1' })), ['discardFile', 'signal', 'scheduleKillDeadline']);
+});
+
+t.test("bootstrap files: an exited epoch's is removed, the cold restart's and the custom config never", async (t) => {
+  const m = newMachine(limits, '/custom.json');
+  step(m, { type: 'start' });
+  t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: crash, file: '/custom.json' }), 'discardFile'), undefined, 'the custom config stays');
+  const live = liveAt0();
+  step(live, { type: 'reloadRequested', reason: 'r' });
+  step(live, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  t.same(find(step(live, { type: 'epochExited', epoch: 0, exit: clean, file: 'f0' }), 'discardFile'), { type: 'discardFile', file: 'f0' });
+  const cold = liveAt0();
+  cold.coldNext = true;
+  step(cold, { type: 'reloadRequested', reason: 'r' });
+  step(cold, { type: 'reloadPrepared', epoch: 0, file: 'f0' });
+  t.equal(cold.state, 'coldRestarting');
+  t.same(find(step(cold, { type: 'epochExited', epoch: 0, exit: clean, file: 'f0' }), 'discardFile'), undefined, 'epoch 0 starts again from it');
+});
+
+t.test("a rejected reload's file is removed unless a running epoch started from it", async (t) => {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  t.same(find(step(m, { type: 'reloadRejected', epoch: 1, reason: 'bad', file: 'f1' }), 'discardFile'), { type: 'discardFile', file: 'f1' });
+  step(m, { type: 'reloadRequested', reason: 'r' });
+  t.same(find(step(m, { type: 'reloadRejected', epoch: 0, reason: 'bad', file: 'f0' }), 'discardFile'), undefined, 'epoch 0 runs from it');
 });

@@ -2,7 +2,7 @@ import { generateBootstrap } from '../../bootstrap/generate.js';
 import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
 import { collectProcessMetrics } from '../../metrics/registry.js';
-import { runProxy } from '../../supervisor/run.js';
+import { runProxy } from './proxy-wiring.js';
 import { agentVersion } from '../../version.js';
 import { flagError } from '../../errors/index.js';
 import { flagHelp } from '../../flags/help.js';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { generateBootstrap } from '../bootstrap/generate.js';
-import { readCertWatchSettings } from '../certs/settings.js';
-import { waitForCertFiles } from '../certs/wait.js';
-import { CertWatcher } from '../certs/watcher.js';
-import type { ProxyConfig } from '../config/proxy-config.js';
-import type { SupervisionConfig } from '../config/supervision.js';
-import { routeSignals, type AgentSignal } from '../init/signals.js';
-import { logger } from '../log/logger.js';
-import { startStatusServer } from '../status/server.js';
-import { Supervisor } from './supervisor.js';
+import { generateBootstrap } from '../../bootstrap/generate.js';
+import { readCertWatchSettings } from '../../certs/settings.js';
+import { waitForCertFiles } from '../../certs/wait.js';
+import { CertWatcher } from '../../certs/watcher.js';
+import type { ProxyConfig } from '../../config/proxy-config.js';
+import type { SupervisionConfig } from '../../config/supervision.js';
+import { routeSignals, type AgentSignal } from '../../init/signals.js';
+import { logger } from '../../log/logger.js';
+import { startStatusServer } from '../../status/server.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
 
 /**
  * The `proxy` command's life: check the bootstrap renders (bad input exits 2 before anything starts),
@@ -19,7 +19,18 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
   const certSettings = readCertWatchSettings(); // a BAD_ENV error (exit 2) before anything is started
   await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
   const supervisor = new Supervisor(config, supervision, log);
-  const status = await startStatusServer(config, supervisor, log);
+  const status = await startStatusServer({
+    port: config.statusPort,
+    host: config.statusListenAddress,
+    probes: config.appProbes,
+    appMetrics: config.appMetrics,
+    headersBoundMs: config.statusHeadersBoundMs,
+    log,
+    readiness: { lifecycle: () => supervisor.lifecycleReadiness(), admin: () => supervisor.admin },
+    envoyOrigin: () => supervisor.envoyAdminOrigin(),
+    onQuit: (why) => supervisor.requestShutdown(why),
+    onDrain: (why) => supervisor.requestDrain(why),
+  });
   const startup = new AbortController(); // a shutdown during the certificate wait ends the wait
   const onSignal = (signal: AgentSignal): void => {
     log.info({ signal }, 'signal received');
