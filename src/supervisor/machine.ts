@@ -442,15 +442,20 @@ function beginReload(m: Machine): Action[] {
 
 function onPrepared(m: Machine, epoch: number, file: string): Action[] {
   m.preparing = undefined;
-  if (m.state !== 'live' && m.state !== 'starting') return [{ type: 'discardFile', file }, log('info', 'prepared bootstrap discarded', { epoch, state: m.state })];
+  if (m.state !== 'live' && m.state !== 'starting') return [...discardUnlessCustom(m, file), log('info', 'prepared bootstrap discarded', { epoch, state: m.state })];
   if (epoch === 0 && m.epochs.size > 0) {
     m.state = 'coldRestarting';
     m.coldFile = file;
     return [log('warn', 'cold restart: stopping every epoch before starting epoch 0', { epochs: running(m) }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }, ...armReloadGap(m)];
   }
-  if (m.state !== 'live') return [{ type: 'discardFile', file }];
+  if (m.state !== 'live') return discardUnlessCustom(m, file);
   m.state = 'hotRestarting';
   return [log('info', 'hot restart: starting new epoch', { epoch }), ...spawn(m, epoch, 'hot_restart', file), ...armReloadGap(m)];
+}
+
+/** A prepared bootstrap is ours to delete, unless it is the user's --customConfigFile, used as it is. */
+function discardUnlessCustom(m: Machine, file: string): Action[] {
+  return file === m.customFile ? [] : [{ type: 'discardFile', file }];
 }
 
 /**

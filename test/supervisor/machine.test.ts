@@ -409,3 +409,26 @@ t.test("a rejected reload's file is removed unless a running epoch started from 
   step(m, { type: 'reloadRequested', reason: 'r' });
   t.same(find(step(m, { type: 'reloadRejected', epoch: 0, reason: 'bad', file: 'f0' }), 'discardFile'), undefined, 'epoch 0 runs from it');
 });
+
+t.test('never discards the user\'s --customConfigFile when a reload prepared from it arrives too late to be used', async (t) => {
+  const custom = '/etc/istio/custom/envoy.json';
+  for (const late of ['shutdown', 'not live'] as const) {
+    const m = newMachine(limits, custom);
+    step(m, { type: 'start' });
+    if (late === 'shutdown') {
+      step(m, { type: 'epochLive', epoch: 0 });
+      step(m, { type: 'reloadRequested', reason: 'SIGHUP' });
+      step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+    } else {
+      step(m, { type: 'reloadRequested', reason: 'SIGHUP' });
+    }
+    const acts = step(m, { type: 'reloadPrepared', epoch: 1, file: custom });
+    t.notOk(find(acts, 'discardFile'), `${late}: the custom file is kept`);
+    const generated = newMachine(limits);
+    step(generated, { type: 'start' });
+    step(generated, { type: 'epochLive', epoch: 0 });
+    step(generated, { type: 'reloadRequested', reason: 'SIGHUP' });
+    step(generated, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+    t.equal(find(step(generated, { type: 'reloadPrepared', epoch: 1, file: '/x/envoy-rev1.json' }), 'discardFile')?.file, '/x/envoy-rev1.json', 'a generated file is still cleaned up');
+  }
+});
