@@ -5,7 +5,7 @@ import { Debouncer } from './debounce.js';
 import { ExpiryWatch } from './expiry.js';
 import { PathWatcher } from './file-watch.js';
 import { certRoles, hashCertMaterial, readCertMaterial, type CertMaterial } from './material.js';
-import type { CertWatchSettings } from './settings.js';
+import type { CertWatchSettings } from '../config/cert-watch.js';
 import { validateCertMaterial, type Verdict } from './validate.js';
 import { RejectedVerdicts } from './verdicts.js';
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { CertWatcher } from '../../src/certs/watcher.js';
 import { validateCertMaterial } from '../../src/certs/validate.js';
-import type { CertWatchSettings } from '../../src/certs/settings.js';
+import type { CertWatchSettings } from '../../src/config/cert-watch.js';
 import { metrics } from '../../src/metrics/registry.js';
 import { fixture, leafFingerprint, setA, setB, type CertSet } from '../fixtures/certs/pki.js';
 import { writeInPlace } from '../fixtures/certs/volume.js';

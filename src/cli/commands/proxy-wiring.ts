@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { generateBootstrap } from '../../bootstrap/generate.js';
-import { readCertWatchSettings } from '../../certs/settings.js';
 import { waitForCertFiles } from '../../certs/wait.js';
 import { CertWatcher } from '../../certs/watcher.js';
+import type { CertWatchSettings } from '../../config/cert-watch.js';
 import type { ProxyConfig } from '../../config/proxy-config.js';
 import type { SupervisionConfig } from '../../config/supervision.js';
 import { routeSignals, type AgentSignal } from '../../init/signals.js';
@@ -11,13 +10,10 @@ import { startStatusServer } from '../../status/server.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 
 /**
- * The `proxy` command's life: check the bootstrap renders (bad input exits 2 before anything starts),
- * start the status server and the supervisor, route signals to it, watch the certificates, and
- * return the supervisor's exit code.
+ * The `proxy` command's life, once its input is known good: start the status server and the supervisor,
+ * route signals to it, watch the certificates, and return the supervisor's exit code.
  */
-export async function runProxy(config: ProxyConfig, supervision: SupervisionConfig, log: Logger): Promise<number> {
-  const certSettings = readCertWatchSettings(); // a BAD_ENV error (exit 2) before anything is started
-  await generateBootstrap(config); // throws a TEMPLATE error (exit 2) before anything is started
+export async function runProxy(config: ProxyConfig, supervision: SupervisionConfig, certSettings: CertWatchSettings, log: Logger): Promise<number> {
   const supervisor = new Supervisor(config, supervision, log);
   const status = await startStatusServer({
     port: config.statusPort,

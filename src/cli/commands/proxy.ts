@@ -1,4 +1,5 @@
 import { generateBootstrap } from '../../bootstrap/generate.js';
+import { readCertWatchSettings } from '../../config/cert-watch.js';
 import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
 import { collectProcessMetrics } from '../../metrics/registry.js';
@@ -22,17 +23,20 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const config = inv.config;
+  // Every environment knob is read here, at one moment, before anything is logged or started: a bad
+  // value is exit 2 with one line and nothing else.
   const supervision = readSupervision();
-  // A bad template or custom config is exit 2 with one line and nothing else: check it renders
-  // before the first log line (runProxy renders it again, and at every epoch).
+  const certWatch = readCertWatchSettings();
+  // A bad template or custom config is the same: check it renders before the first log line (the
+  // supervisor renders it again at every epoch).
   await generateBootstrap(config);
   if (config.customConfigFile) await checkCustomConfig(config.binaryPath, config.customConfigFile);
   setLogLevel(config.agentLogLevel);
   collectProcessMetrics();
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
-  log.info({ version: agentVersion, config, supervision }, 'effective configuration');
-  return runProxy(config, supervision, log);
+  log.info({ version: agentVersion, config, supervision, certWatch }, 'effective configuration');
+  return runProxy(config, supervision, certWatch, log);
 }
 
 /**

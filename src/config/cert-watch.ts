@@ -1,4 +1,4 @@
-import { envDuration, type Env } from '../config/env-values.js';
+import { envDuration, type Env } from './env-values.js';
 
 /** How the certificate watcher reacts; environment-tunable. Durations in ms. */
 export interface CertWatchSettings {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readCertWatchSettings } from '../../src/certs/settings.js';
+import { readCertWatchSettings } from '../../src/config/cert-watch.js';
 import { ErrorCodes } from '../../src/errors/index.js';
 
 t.test('defaults: 100ms debounce (Istio FILE_DEBOUNCE_DURATION), 30s re-hash, 7 days warning, 2 min start-up wait', async (t) => {
