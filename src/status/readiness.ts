@@ -1,4 +1,5 @@
 import type { AdminClient } from '../envoy/admin.js';
+import { parseStats } from '../envoy/stats-text.js';
 
 export interface Verdict {
   readonly ready: boolean;
@@ -93,17 +94,4 @@ export class Readiness {
 
 function notReady(reason: string): Verdict {
   return { ready: false, reason };
-}
-
-/** Envoy's text stats, "name: value" per line; the first occurrence of a name wins. */
-export function parseStats(text: string): Map<string, number> {
-  const stats = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const i = line.indexOf(': ');
-    if (i <= 0) continue;
-    const name = line.slice(0, i);
-    const value = Number(line.slice(i + 2));
-    if (!stats.has(name) && Number.isFinite(value)) stats.set(name, value);
-  }
-  return stats;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AdminClient } from '../envoy/admin.js';
+import { parseStats } from '../envoy/stats-text.js';
 import { systemClock, type Clock } from './clock.js';
 
 export interface DrainPlan {
@@ -51,14 +52,14 @@ export async function drainUntilDone(plan: DrainPlan): Promise<void> {
 export function activeConnections(statsText: string, ignoredPorts: readonly number[]): number {
   let sum = 0;
   let seen = false;
-  for (const line of statsText.split('\n')) {
-    const m = /^(listener\.\S+)\.downstream_cx_active: (\d+)$/.exec(line.trim());
+  for (const [stat, value] of parseStats(statsText)) {
+    const m = /^(listener\.\S+)\.downstream_cx_active$/.exec(stat);
     if (!m) continue;
     const name = m[1]!;
     if (name.includes('.worker_') || name.startsWith('listener.envoy_internal_') || name.startsWith('listener.admin')) continue;
     if (ignoredPorts.some((p) => name.endsWith(`_${p}`))) continue;
     seen = true;
-    sum += Number(m[2]);
+    sum += value;
   }
   return seen ? sum : 0;
 }
