@@ -25,10 +25,6 @@ export function writeBootstrap(configPath: string, epoch: number, json: string):
   return target;
 }
 
-export function removeBootstrap(configPath: string, epoch: number): void {
-  rmSync(bootstrapPath(configPath, epoch), { force: true });
-}
-
 /** Cleanup after a failure: its own error (ENOTDIR, EISDIR, …) must never hide the failure's cause. */
 function removeQuietly(path: string): void {
   try {

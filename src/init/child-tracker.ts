@@ -25,10 +25,6 @@ export function trackChildren(): void {
   subscribed = true;
 }
 
-export function isTrackingChildren(): boolean {
-  return subscribed;
-}
-
 /** Is `pid` a child Node spawned and has not yet seen exit? Then only libuv may reap it. */
 export function ownedByNode(pid: number): boolean {
   for (const child of live) {

@@ -26,8 +26,6 @@ export function siginfoLayoutFor(arch: string): SiginfoLayout {
 
 /** si_code values for SIGCHLD (asm-generic/siginfo.h). */
 export const CLD_EXITED = 1;
-export const CLD_KILLED = 2;
-export const CLD_DUMPED = 3;
 
 export interface ChildInfo {
   readonly pid: number;
