@@ -1,4 +1,4 @@
-// The house rule of /work/shared/DESIGN.md, checked: a folder of src/ imports only folders on a floor
+// The house rule (README, "Architecture"), checked: a folder of src/ imports only folders on a floor
 // below its own. Each import statement of src/**/*.ts is an arrow; an arrow to the same floor (between
 // two different folders) or upward fails, naming the file and the import.
 import { readdirSync, readFileSync } from 'node:fs';
