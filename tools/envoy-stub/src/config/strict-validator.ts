@@ -1,4 +1,4 @@
-// The strict proto validator another part of the repo provides (src/envoy-api). It is optional:
+// The strict proto validator another part of the repo provides (../envoy-api). It is optional:
 // it needs dev dependencies, it may not be built yet, and loading it costs ~300 ms, so
 // ENVOY_STUB_STRICT=0 skips it. Only its interface is assumed here.
 
@@ -35,7 +35,7 @@ export interface StrictVerdict {
 }
 
 // A variable specifier keeps TypeScript from requiring the module at build time.
-const MODULE = '../../envoy-api/index.js';
+const MODULE = '../envoy-api/index.js';
 
 export async function strictValidate(
   value: Json,
