@@ -1,32 +1,9 @@
-// The strict proto validator another part of the repo provides (../envoy-api). It is optional:
-// it needs dev dependencies, it may not be built yet, and loading it costs ~300 ms, so
-// ENVOY_STUB_STRICT=0 skips it. Only its interface is assumed here.
+// The strict proto validator (../envoy-api). It is optional: it needs dev dependencies (protobufjs,
+// @grpc/grpc-js-xds) and loading it costs ~300 ms, so it is imported only when a bootstrap is
+// validated, ENVOY_STUB_STRICT=0 skips it, and a validator that cannot load is simply not used.
 
+import type { EnvoyTypes } from '../envoy-api/index.js';
 import type { Json } from './proto-merge.js';
-
-interface ValidationIssue {
-  readonly kind: string;
-  readonly path: string;
-  readonly message: string;
-}
-
-interface ValidationResult {
-  readonly ok: boolean;
-  readonly errors: readonly ValidationIssue[];
-  readonly warnings: readonly ValidationIssue[];
-  readonly envoyMessage?: string;
-}
-
-interface EnvoyApiModule {
-  tryLoadEnvoyTypes(): Promise<unknown | null>;
-  validateBootstrapValue(
-    types: unknown,
-    value: Json,
-    options: { allowUnknownStaticFields?: boolean; cliProvidesNode?: boolean },
-  ): ValidationResult;
-  /** Newer: validates the -c file's text, with line:col and duplicate-key detection. */
-  validateBootstrapText?(types: unknown, jsonText: string, options: { allowUnknownStaticFields?: boolean; cliProvidesNode?: boolean }): ValidationResult;
-}
 
 export interface StrictVerdict {
   readonly used: boolean;
@@ -34,30 +11,22 @@ export interface StrictVerdict {
   readonly warnings: readonly string[];
 }
 
-// A variable specifier keeps TypeScript from requiring the module at build time.
-const MODULE = '../envoy-api/index.js';
-
 export async function strictValidate(
   value: Json,
   jsonText: string | undefined,
   options: { allowUnknownStaticFields: boolean; cliProvidesNode: boolean },
 ): Promise<StrictVerdict> {
-  let api: EnvoyApiModule;
-  let types: unknown;
+  let api: typeof import('../envoy-api/index.js');
+  let types: EnvoyTypes | null;
   try {
-    api = (await import(MODULE)) as EnvoyApiModule;
-    if (typeof api.tryLoadEnvoyTypes !== 'function' || typeof api.validateBootstrapValue !== 'function') {
-      return { used: false, warnings: [] };
-    }
+    api = await import('../envoy-api/index.js');
     types = await api.tryLoadEnvoyTypes();
   } catch {
     return { used: false, warnings: [] };
   }
-  if (types === null || types === undefined) return { used: false, warnings: [] };
-  const result =
-    jsonText !== undefined && typeof api.validateBootstrapText === 'function'
-      ? api.validateBootstrapText(types, jsonText, options)
-      : api.validateBootstrapValue(types, value, options);
+  if (types === null) return { used: false, warnings: [] };
+  // The -c file's text when there is one: line:col in messages, duplicate keys detected.
+  const result = jsonText !== undefined ? api.validateBootstrapText(types, jsonText, options) : api.validateBootstrapValue(types, value, options);
   const warnings = result.warnings.map((w) => `${w.path}: ${w.message}`);
   if (result.ok) return { used: true, warnings };
   const first = result.errors[0];
