@@ -1,14 +1,16 @@
 # istio-proxy image: pilot-agent (Node.js) as PID 1 supervising envoy. No init wrapper: the agent
 # reaps zombies and handles signals itself.
 
-# Build: compile TypeScript (npm ci runs `prepare`), then drop dev dependencies.
+# Build: compile the agent only, then drop dev dependencies. The stub envoy (tools/) is test tooling and
+# never enters the image, so `npm ci` skips scripts: `prepare` would build the stub too, and no dependency
+# needs its install script (koffi's binaries are prebuilt; the test suite runs with it skipped).
 FROM node:22.21.1-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
 COPY bootstrap-templates ./bootstrap-templates
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 # Envoy comes from the official image, pinned.
 FROM envoyproxy/envoy:v1.34.4 AS envoy

@@ -54,7 +54,7 @@ export async function startAgent({ drain = '1s', parentShutdown = '2s', env = {}
   const logFile = `${dir}/agent.log`;
   const log = openSync(logFile, 'a');
   const proc = spawn(process.execPath, [
-    `${root}bin/pilot-agent`, 'proxy', '--binaryPath', `${root}bin/envoy-stub`, '--configPath', `${dir}/proxy`,
+    `${root}bin/pilot-agent`, 'proxy', '--binaryPath', `${root}tools/envoy-stub/bin/envoy-stub`, '--configPath', `${dir}/proxy`,
     '--proxyAdminPort', String(ports.admin), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15012',
     '--drainDuration', drain, '--parentShutdownDuration', parentShutdown, '--baseId', String(1 + Math.floor(Math.random() * 4e8)), ...args,
   ], {

@@ -12,7 +12,7 @@ mkdirSync(`${local}/proxy`, { recursive: true });
 
 const args = [
   `${root}bin/pilot-agent`, 'proxy', 'sidecar',
-  '--binaryPath', `${root}bin/envoy-stub`,
+  '--binaryPath', `${root}tools/envoy-stub/bin/envoy-stub`,
   '--configPath', `${local}/proxy`,
   '--certDir', `${local}/certs`,
   '--serviceCluster', 'local-app.default',

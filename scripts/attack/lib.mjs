@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const agentBin = `${root}bin/pilot-agent`;
-export const stubBin = `${root}bin/envoy-stub`;
+export const stubBin = `${root}tools/envoy-stub/bin/envoy-stub`;
 /** --kill-child: if unshare dies, the namespace's init gets SIGKILL, and everything in it goes too. */
 export const pid1 = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
 

@@ -5,7 +5,7 @@ import { parseArgs } from '../../src/flags/parse-args.js';
 import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { buildProxyConfig } from '../../src/config/build.js';
 import { readEnv } from '../../src/config/env.js';
-import { loadEnvoyTypes, validateBootstrapText } from '../../src/envoy-api/index.js';
+import { loadEnvoyTypes, validateBootstrapText } from '../../tools/envoy-stub/src/envoy-api/index.js';
 import { kubeletExpand, repoRoot, runAgent, seedPodEnv, seedProxyArgs } from '../helpers/agent.js';
 
 const goldenPath = `${repoRoot}test/fixtures/bootstrap/seed_golden.json`;

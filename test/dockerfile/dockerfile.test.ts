@@ -36,3 +36,10 @@ t.test('the agent itself is PID 1: no init wrapper, envoy where the agent looks 
   t.match(text, /iptables iproute2/);
   t.match(text, /COPY --from=build \/src\/bootstrap-templates/);
 });
+
+t.test('the image carries the agent only: the stub envoy (tools/) is neither copied nor built', async (t) => {
+  const text = lines.join('\n');
+  t.notMatch(text, /COPY[^\n]*tools/);
+  t.notMatch(text, /envoy-stub/);
+  t.match(text, /tsc -p tsconfig\.build\.json/, 'only the agent build config');
+});

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import t from 'tap';
-import { loadEnvoyTypes, validateBootstrapText } from '../../src/envoy-api/index.js';
+import { loadEnvoyTypes, validateBootstrapText } from '../../tools/envoy-stub/src/envoy-api/index.js';
 import { kubeletExpand, seedPodEnv, seedProxyArgs, stubBin, withFlag } from '../helpers/agent.js';
 import { alive, startAgent } from '../helpers/running-agent.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const agentBin = `${repoRoot}bin/pilot-agent`;
-export const stubBin = `${repoRoot}bin/envoy-stub`;
+export const stubBin = `${repoRoot}tools/envoy-stub/bin/envoy-stub`;
 
 export interface RunResult {
   readonly code: number | null;

@@ -1,4 +1,4 @@
-// A real bin/pilot-agent against bin/envoy-stub, on ports from the OS, in a temp dir: the black-box
+// A real bin/pilot-agent against the stub envoy (tools/envoy-stub), on ports from the OS, in a temp dir: the black-box
 // harness for supervisor, status and PID-1 tests. Everything it starts is killed in teardown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

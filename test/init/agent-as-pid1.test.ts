@@ -6,7 +6,7 @@ import { pidNamespaceWrapper } from '../helpers/pid-namespace.js';
 import { startAgent } from '../helpers/running-agent.js';
 
 // Black box: the real bin/pilot-agent as PID 1 of a pid namespace, envoy-stub leaving 20 orphans
-// (ENVOY_STUB_GRANDCHILDREN, src/stub/faults/grandchildren.ts) that are re-parented to the agent.
+// (ENVOY_STUB_GRANDCHILDREN, tools/envoy-stub/src/faults/grandchildren.ts) that are re-parented to the agent.
 // A sampler on the host watches the agent's zombie children the whole time.
 const ORPHANS = 20;
 const LINGER_LIMIT_MS = 1_000;
@@ -34,7 +34,7 @@ function below(root: number): number[] {
 }
 
 t.test('as PID 1 the agent reaps the orphans envoy leaves, and exits 0 on SIGTERM', async (t) => {
-  t.ok(existsSync(stubBin), 'bin/envoy-stub exists');
+  t.ok(existsSync(stubBin), 'tools/envoy-stub/bin/envoy-stub exists');
   const agent = await startAgent(t, {
     wrapper: pidNamespaceWrapper,
     env: { ENVOY_STUB_GRANDCHILDREN: String(ORPHANS), ENVOY_STUB_GRANDCHILD_LIFETIME_MS: '200' },

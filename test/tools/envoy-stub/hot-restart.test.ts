@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import {
   bootstrap, events, freePort, request, startStub, stat, uniqueBaseId, waitFor, writeBootstrap, type StubProcess,
-} from '../fixtures/stub/harness.js';
+} from '../../fixtures/stub/harness.js';
 
 type T = Test;
 

@@ -2,10 +2,10 @@
 // at the expected JSON path, the way Envoy would reject it.
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
-import { loadEnvoyTypes, validateBootstrapText, type ValidationResult } from '../../src/envoy-api/index.js';
+import { loadEnvoyTypes, validateBootstrapText, type ValidationResult } from '../../../../tools/envoy-stub/src/envoy-api/index.js';
 
 const types = await loadEnvoyTypes();
-const goodText = readFileSync(new URL('../fixtures/envoy-api/istio-bootstrap.json', import.meta.url), 'utf8');
+const goodText = readFileSync(new URL('../../../fixtures/envoy-api/istio-bootstrap.json', import.meta.url), 'utf8');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test mutations poke anywhere
 

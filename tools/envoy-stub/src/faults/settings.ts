@@ -1,4 +1,4 @@
-// Every ENVOY_STUB_* environment switch, read once at start. src/stub/README.md documents each.
+// Every ENVOY_STUB_* environment switch, read once at start. tools/envoy-stub/README.md documents each.
 
 export interface CrashFault {
   readonly afterMs: number;

@@ -1,10 +1,10 @@
-// The ENVOY_STUB_* fault switches tests and demos use (documented in src/stub/README.md).
+// The ENVOY_STUB_* fault switches tests and demos use (documented in tools/envoy-stub/README.md).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 import t, { type Test } from 'tap';
-import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../fixtures/stub/harness.js';
+import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../../fixtures/stub/harness.js';
 
 type T = Test;
 

@@ -1,10 +1,10 @@
 // The stub's command line behaves like Envoy's (TCLAP blocks, Envoy's own checks, exit codes).
 
 import t from 'tap';
-import { parseCommandLine } from '../../src/stub/cli/parse-command-line.js';
-import { extractUint32 } from '../../src/stub/cli/tclap-parser.js';
-import { spacePrint } from '../../src/stub/cli/tclap-output.js';
-import { runStub } from '../fixtures/stub/harness.js';
+import { parseCommandLine } from '../../../tools/envoy-stub/src/cli/parse-command-line.js';
+import { extractUint32 } from '../../../tools/envoy-stub/src/cli/tclap-parser.js';
+import { spacePrint } from '../../../tools/envoy-stub/src/cli/tclap-output.js';
+import { runStub } from '../../fixtures/stub/harness.js';
 
 const exitOf = (argv: string[]) => {
   const cl = parseCommandLine(argv);

@@ -1,7 +1,7 @@
 // --mode validate: "configuration '<path>' OK" and exit 0, or Envoy's error and exit 1.
 
 import t from 'tap';
-import { bootstrap, runStub, writeBootstrap } from '../fixtures/stub/harness.js';
+import { bootstrap, runStub, writeBootstrap } from '../../fixtures/stub/harness.js';
 
 t.test('a good bootstrap validates without admin or hot restart', async (t) => {
   const dir = t.testdir();

@@ -3,7 +3,7 @@
 
 import http from 'node:http';
 import t, { type Test } from 'tap';
-import { bootstrap, events, listenerUrl, request, startStub, stat, waitFor, writeBootstrap, type Reply } from '../fixtures/stub/harness.js';
+import { bootstrap, events, listenerUrl, request, startStub, stat, waitFor, writeBootstrap, type Reply } from '../../fixtures/stub/harness.js';
 
 function keepAliveGet(agent: http.Agent, url: string): Promise<Reply> {
   return new Promise((resolve, reject) => {

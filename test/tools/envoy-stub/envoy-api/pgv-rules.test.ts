@@ -1,7 +1,7 @@
 // PGV string rules in isolation (PGV's wording), including the approximate well-known formats.
 import t from 'tap';
-import { checkStringRules } from '../../src/envoy-api/pgv-string.js';
-import type { Rules } from '../../src/envoy-api/schema.js';
+import { checkStringRules } from '../../../../tools/envoy-stub/src/envoy-api/pgv-string.js';
+import type { Rules } from '../../../../tools/envoy-stub/src/envoy-api/schema.js';
 
 function failures(rules: Rules, v: string): string[] {
   const out: string[] = [];

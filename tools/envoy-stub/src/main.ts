@@ -1,4 +1,4 @@
-// The stub Envoy's entry point (bin/envoy-stub): command line, then validate mode or a server.
+// The stub Envoy's entry point (tools/envoy-stub/bin/envoy-stub): command line, then validate mode or a server.
 
 import { parseCommandLine } from './cli/parse-command-line.js';
 import type { StubOptions } from './cli/options.js';

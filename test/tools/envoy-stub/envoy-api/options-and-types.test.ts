@@ -9,10 +9,10 @@ import {
   validateBootstrapValue,
   validateMessage,
   validateMessageText,
-} from '../../src/envoy-api/index.js';
+} from '../../../../tools/envoy-stub/src/envoy-api/index.js';
 
 const types = await loadEnvoyTypes();
-const goodText = readFileSync(new URL('../fixtures/envoy-api/istio-bootstrap.json', import.meta.url), 'utf8');
+const goodText = readFileSync(new URL('../../../fixtures/envoy-api/istio-bootstrap.json', import.meta.url), 'utf8');
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const good = (): Json => JSON.parse(goodText) as Json;
 const kinds = (issues: { kind: string; path: string }[]): string[] => issues.map((i) => `${i.kind} ${i.path}`);

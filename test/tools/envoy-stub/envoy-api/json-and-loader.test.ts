@@ -2,9 +2,9 @@
 // production install where the dev dependencies (protobufjs, @grpc/grpc-js-xds) are missing.
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseJsonWithPositions } from '../../src/envoy-api/json-parse.js';
-import { fromValue, keyPath } from '../../src/envoy-api/json-tree.js';
-import { integerOf } from '../../src/envoy-api/values.js';
+import { parseJsonWithPositions } from '../../../../tools/envoy-stub/src/envoy-api/json-parse.js';
+import { fromValue, keyPath } from '../../../../tools/envoy-stub/src/envoy-api/json-tree.js';
+import { integerOf } from '../../../../tools/envoy-stub/src/envoy-api/values.js';
 
 t.test('parses strict JSON keeping raw numbers and positions', async (t) => {
   const r = parseJsonWithPositions('\ufeff{\n  "a": [1, -2.5e3, "x\\u00e9\\n\\"", true, false, null],\n  "b": {}, "c": []\n}');
@@ -65,7 +65,7 @@ t.test('paths quote keys that are not identifiers; JS values map to JSON nodes',
 });
 
 t.test('no module imports protobufjs at run time except through the loader', async (t) => {
-  const dir = new URL('../../src/envoy-api/', import.meta.url);
+  const dir = new URL('../../../../tools/envoy-stub/src/envoy-api/', import.meta.url);
   for (const f of readdirSync(dir)) {
     const src = readFileSync(new URL(f, dir), 'utf8');
     t.notMatch(src, /^import (?!type )[^;]*from 'protobufjs'/m, f);
@@ -76,7 +76,7 @@ t.test('without the dev dependencies, tryLoadEnvoyTypes gives null and loadEnvoy
   const missing = (): never => {
     throw Object.assign(new Error("Cannot find module '@grpc/grpc-js-xds/package.json'"), { code: 'MODULE_NOT_FOUND' });
   };
-  const loader = await t.mockImport<typeof import('../../src/envoy-api/loader.js')>('../../src/envoy-api/loader.js', {
+  const loader = await t.mockImport<typeof import('../../../../tools/envoy-stub/src/envoy-api/loader.js')>('../../../../tools/envoy-stub/src/envoy-api/loader.js', {
     'node:module': { createRequire: () => ({ resolve: missing }) },
   });
   t.equal(await loader.tryLoadEnvoyTypes(), null);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../fixtures/stub/harness.js';
+import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../../fixtures/stub/harness.js';
 
 async function start(t: Test, args: string[] = []) {
   const dir = t.testdir();
