@@ -13,9 +13,6 @@ export type ParentReply =
   | { type: 'PassListenSocket'; passed: boolean }
   | { type: 'Stats'; connections: number };
 
-/** Requests that get a reply; DrainListeners and Terminate are one-way, as in Envoy. */
-export const expectsReply = (r: ChildRequest) => r.type === 'ShutdownAdmin' || r.type === 'PassListenSocket' || r.type === 'Stats';
-
 export interface Envelope<T> {
   readonly id: number;
   readonly body: T;

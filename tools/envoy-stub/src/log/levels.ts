@@ -1,7 +1,6 @@
 // spdlog's level names as Envoy accepts them, and the component (logger) names it knows.
 
 export const LEVEL_NAMES = ['trace', 'debug', 'info', 'warning', 'error', 'critical', 'off'] as const;
-export type LevelName = (typeof LEVEL_NAMES)[number];
 
 /** Index into LEVEL_NAMES, or undefined. Envoy also accepts "warn" for "warning". */
 export function parseLevel(text: string): number | undefined {
