@@ -1,6 +1,5 @@
 // Shared by the tests: run the real bin/pilot-agent (compiled dist) as a child process.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,18 +37,6 @@ export function runAgent(args: readonly string[], env: Record<string, string> = 
         resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
       },
     );
-  });
-}
-
-/** A port the OS just handed out (bound on port 0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
   });
 }
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Test } from 'tap';
 import { repoRoot } from './agent.js';
-import { httpRequest } from './running-agent.js';
+import { httpRequest } from './net.js';
 
 export type AppMode = 'ok' | 'big' | 'slow-headers' | 'slow-body' | 'reset-before-headers' | 'reset-mid-body' | 'close-mid-body' | 'garbage';
 

@@ -2,7 +2,8 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { freePort, type RunResult } from './agent.js';
+import { type RunResult } from './agent.js';
+import { freePort } from './net.js';
 
 /** Bad input: exit 2, exactly one stderr line matching `expect`, no stack trace, nothing on stdout. */
 export function assertRejected(t: Test, r: RunResult, expect: RegExp): void {

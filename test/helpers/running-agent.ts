@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { request } from 'node:http';
 import type { Test } from 'tap';
-import { agentBin, freePort, stubBin } from './agent.js';
+import { agentBin, stubBin } from './agent.js';
+import { freePort, httpRequest } from './net.js';
 
 export interface Ports {
   readonly admin: number;
@@ -132,18 +132,6 @@ export class RunningAgent {
   signal(sig: NodeJS.Signals): void {
     this.proc.kill(sig);
   }
-}
-
-export function httpRequest(method: string, port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, timeout: 5_000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Is a process still there (and not a zombie)? */

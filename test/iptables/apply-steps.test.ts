@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import type { Exec, ExecResult } from '../../src/iptables/exec.js';
 import { runIstioIptables } from '../../src/iptables/run.js';
 import { validate } from '../../src/iptables/validation.js';
-import { freePort } from '../helpers/agent.js';
+import { freePort } from '../helpers/net.js';
 
 const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
 

@@ -2,7 +2,8 @@
 // and nothing else on stdout; a failure is any status above 399 except 404 (Istio's rule).
 import t from 'tap';
 import { runAgent } from '../helpers/agent.js';
-import { httpRequest, startAgent } from '../helpers/running-agent.js';
+import { startAgent } from '../helpers/running-agent.js';
+import { httpRequest } from '../helpers/net.js';
 import { lines } from '../helpers/wait-harness.js';
 
 t.test('request against the stub envoy admin and the agent status port', async (t) => {

@@ -1,6 +1,7 @@
 // `pilot-agent wait` against the real agent supervising the stub envoy: the postStart-hook form.
 import t from 'tap';
-import { freePort, runAgent } from '../helpers/agent.js';
+import { runAgent } from '../helpers/agent.js';
+import { freePort } from '../helpers/net.js';
 import { startAgent } from '../helpers/running-agent.js';
 import { lines } from '../helpers/wait-harness.js';
 

@@ -1,7 +1,8 @@
 // The admin API: Envoy's paths, bodies, status codes, headers and method rules.
 
 import t, { type Test } from 'tap';
-import { bootstrap, request, startStub, stat, uniqueBaseId, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { bootstrap, startStub, stat, uniqueBaseId, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { request, waitFor } from '../../helpers/net.js';
 
 async function liveStub(t: Test, args: string[] = []) {
   const dir = t.testdir();
@@ -145,7 +146,6 @@ t.test('without an admin address there is no admin server, only a warning', asyn
   const dir = t.testdir();
   const path = writeBootstrap(dir, bootstrap({ noAdmin: true }));
   const stub = startStub(t, dir, { args: ['-c', path, '--disable-hot-restart'], adminFile: null });
-  const { waitFor } = await import('../../fixtures/stub/harness.js');
   await waitFor('warning', () => /No admin address given, so no admin HTTP server started\./.test(stub.stderr()));
   stub.child.kill('SIGTERM');
   t.equal((await stub.exited).code, 0);

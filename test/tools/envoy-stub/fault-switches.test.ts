@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 import t, { type Test } from 'tap';
-import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { bootstrap, events, startStub, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { request, waitFor } from '../../helpers/net.js';
 
 type T = Test;
 

@@ -3,7 +3,8 @@
 
 import http from 'node:http';
 import t, { type Test } from 'tap';
-import { bootstrap, events, listenerUrl, request, startStub, stat, waitFor, writeBootstrap, type Reply } from '../../fixtures/stub/harness.js';
+import { bootstrap, events, listenerUrl, startStub, stat, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { request, waitFor, type Reply } from '../../helpers/net.js';
 
 function keepAliveGet(agent: http.Agent, url: string): Promise<Reply> {
   return new Promise((resolve, reject) => {

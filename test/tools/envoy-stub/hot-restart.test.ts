@@ -5,9 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import {
-  bootstrap, events, freePort, request, startStub, stat, uniqueBaseId, waitFor, writeBootstrap, type StubProcess,
-} from '../../fixtures/stub/harness.js';
+import { bootstrap, events, startStub, stat, uniqueBaseId, writeBootstrap, type StubProcess } from '../../fixtures/stub/harness.js';
+import { freePort, request, waitFor } from '../../helpers/net.js';
 
 type T = Test;
 

@@ -3,7 +3,8 @@
 
 import net from 'node:net';
 import t from 'tap';
-import { bootstrap, freePort, listenerUrl, request, startStub, stat, upstream, waitFor, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { bootstrap, listenerUrl, startStub, stat, upstream, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { freePort, request, waitFor } from '../../helpers/net.js';
 
 t.test('requests reach the upstream of the matching route and the answer is relayed', async (t) => {
   const port = await upstream(t, (req, res) => {

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { bootstrap, events, request, startStub, waitFor, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { bootstrap, events, startStub, writeBootstrap } from '../../fixtures/stub/harness.js';
+import { request, waitFor } from '../../helpers/net.js';
 
 async function start(t: Test, args: string[] = []) {
   const dir = t.testdir();
