@@ -2,7 +2,7 @@
 // each agent as PID 1 of its own pid namespace, and judge what happened to it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,16 +15,8 @@ export const pid1 = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// A port from the OS, the same way the benchmarks take one.
+export { freePort } from '../../bench/lib.mjs';
 
 export function tempDir(tag) {
   return mkdtempSync(`${tmpdir()}/pilot-agent-attack-${tag}-`);
