@@ -79,3 +79,42 @@ t.test('an arrow upward or sideways is reported, with the file and the import', 
     'inject/run.ts → ../iptables/run.js (inject may not import iptables: the same floor)',
   ]);
 });
+
+/** Import cycles between files, type-only imports left out (they vanish at run time): each as "a → b → a". */
+export function cycles(files: ReadonlyMap<string, string>): string[] {
+  const edges = new Map<string, string[]>();
+  for (const [file, text] of files) {
+    const runtime = text.replace(/^\s*(?:import|export)\s+type\b[^;]*;/gm, '');
+    edges.set(file, importsOf(runtime).map((spec) => normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts')).filter((f) => files.has(f)));
+  }
+  const found: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files.keys()) if (!state.has(file)) visit(file);
+  return found;
+}
+
+t.test('no import cycle between the files of src/', async (t) => {
+  const files = new Map(sourceFiles(srcRoot).map((f) => [f, readFileSync(join(srcRoot, f), 'utf8')]));
+  t.same(cycles(files), []);
+});
+
+t.test('a cycle is reported; a type-only import does not make one', async (t) => {
+  const files = new Map([
+    ['a/x.ts', "import { y } from './y.js';"],
+    ['a/y.ts', "import { x } from './x.js';"],
+    ['b/p.ts', "import type { Q } from './q.js';"],
+    ['b/q.ts', "import { p } from './p.js';"],
+  ]);
+  t.same(cycles(files), ['a/x.ts → a/y.ts → a/x.ts']);
+});
