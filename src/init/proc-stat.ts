@@ -47,14 +47,14 @@ export function zombieChildren(parent: number, procs: readonly ProcStat[] = list
 }
 
 /** Every process below `root` in the ppid tree (children, grandchildren, …), zombies included. */
-export function descendants(root: number, procs: readonly ProcStat[] = listProcesses()): ProcStat[] {
-  const byParent = new Map<number, ProcStat[]>();
+export function descendants<P extends Pick<ProcStat, 'pid' | 'ppid'> = ProcStat>(root: number, procs: readonly P[] = listProcesses() as unknown as P[]): P[] {
+  const byParent = new Map<number, P[]>();
   for (const p of procs) {
     const siblings = byParent.get(p.ppid);
     if (siblings) siblings.push(p);
     else byParent.set(p.ppid, [p]);
   }
-  const out: ProcStat[] = [];
+  const out: P[] = [];
   const seen = new Set([root]); // a snapshot taken mid-fork/reuse could in theory contain a cycle
   const queue = [root];
   for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
