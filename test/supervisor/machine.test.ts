@@ -18,6 +18,15 @@ function liveAt0(): Machine {
   return m;
 }
 
+/** A hot restart done: epoch 1 LIVE, epoch 0 still draining beside it. */
+function liveAt1WithParentDraining(): Machine {
+  const m = liveAt0();
+  step(m, { type: 'reloadRequested', reason: 'certs' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  return m;
+}
+
 t.test('starts envoy at epoch 0 and is serving once it is LIVE', async (t) => {
   const m = newMachine(limits);
   t.same(kinds(step(m, { type: 'start' })), ['spawn']);
@@ -67,10 +76,7 @@ t.test('envoy exiting 0 on its own (its /quitquitquit) ends the agent with 0, wi
 });
 
 t.test('envoy exiting 0 on its own stops the epochs still draining first, then exits 0', async (t) => {
-  const m = liveAt0();
-  step(m, { type: 'reloadRequested', reason: 'certs' });
-  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
-  step(m, { type: 'epochLive', epoch: 1 });
+  const m = liveAt1WithParentDraining();
   const acts = step(m, { type: 'epochExited', epoch: 1, exit: clean });
   t.same(find(acts, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
   t.equal(m.state, 'stopping');
@@ -217,10 +223,7 @@ t.test('a fast shutdown (SIGQUIT) terminates without waiting for the drain', asy
 });
 
 t.test('a LIVE child crashing while its parent drains is a crash: the parent is stopped too', async (t) => {
-  const m = liveAt0();
-  step(m, { type: 'reloadRequested', reason: 'r' });
-  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
-  step(m, { type: 'epochLive', epoch: 1 });
+  const m = liveAt1WithParentDraining();
   const acts = step(m, { type: 'epochExited', epoch: 1, exit: crash });
   t.same(find(acts, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGKILL' });
   t.equal(m.state, 'backingOff');
@@ -233,10 +236,7 @@ t.test('a LIVE child crashing while its parent drains is a crash: the parent is 
 });
 
 t.test('the back-off waits for killed epochs to exit before starting epoch 0', async (t) => {
-  const m = liveAt0();
-  step(m, { type: 'reloadRequested', reason: 'r' });
-  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
-  step(m, { type: 'epochLive', epoch: 1 });
+  const m = liveAt1WithParentDraining();
   step(m, { type: 'epochExited', epoch: 1, exit: crash });
   t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'epoch 0 still holds the hot-restart sockets');
   t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'spawn'), { type: 'spawn', epoch: 0, reason: 'crash' });
@@ -379,10 +379,7 @@ t.test('the kill deadline is armed once per shutdown, and again after it fires w
 });
 
 t.test('envoy exiting 0 with other epochs running arms the kill deadline for them', async (t) => {
-  const m = liveAt0();
-  step(m, { type: 'reloadRequested', reason: 'r' });
-  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
-  step(m, { type: 'epochLive', epoch: 1 });
+  const m = liveAt1WithParentDraining();
   t.same(kinds(step(m, { type: 'epochExited', epoch: 1, exit: clean, file: 'f1' })), ['discardFile', 'signal', 'scheduleKillDeadline']);
 });
 
