@@ -63,6 +63,7 @@ for (const [name, g] of byGroup) for (const f of g.failures) console.log(`failed
 console.log(`${held} held, ${failed} failed (${results.length} cases, ${minutes} min, load ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cpus)`);
 if (process.env.ATTACK_REPORT) {
   const failures = [...byGroup].flatMap(([name, g]) => g.failures.map((f) => `- [${name}] ${f}`));
-  writeFileSync(process.env.ATTACK_REPORT, `${lines.join('\n')}\n\n${failures.length ? `Failures:\n${failures.join('\n')}\n\n` : ''}${held} held, ${failed} failed (${results.length} cases, ${minutes} min, node ${process.version}, load ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cpus)\n`);
+  const early = results.filter((r) => /^SIGTERM \d+ ms after spawn/.test(r.name)).map((r) => `- ${r.name}: ${r.detail}`);
+  writeFileSync(process.env.ATTACK_REPORT, `${lines.join('\n')}\n\n${failures.length ? `Failures:\n${failures.join('\n')}\n\n` : ''}${early.length ? `Early SIGTERM, the agent against a bare node PID 1 at the same delay:\n${early.join('\n')}\n\n` : ''}${held} held, ${failed} failed (${results.length} cases, ${minutes} min, node ${process.version}, load ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cpus)\n`);
 }
 process.exitCode = failed ? 1 : 0;
