@@ -1,3 +1,18 @@
+/** The clock the debouncer reads and arms (a manual one in tests; structurally the supervisor's Clock). */
+export interface DebounceTimers {
+  now(): number;
+  /** Call `fire` after `ms`; the returned function cancels it. */
+  setTimeout(fire: () => void, ms: number): () => void;
+}
+
+const realTimers: DebounceTimers = {
+  now: () => Date.now(),
+  setTimeout(fire, ms) {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 /**
  * Trailing debounce with a ceiling: fires `quietMs` after the last poke, but never later than
  * `maxWaitMs` after the first one, so a file that keeps changing cannot postpone the check forever.
@@ -5,32 +20,33 @@
  * kubelet swap and still coalesces a burst.)
  */
 export class Debouncer {
-  #timer: NodeJS.Timeout | undefined;
+  #cancelTimer: (() => void) | undefined;
   #firstAt = 0;
 
   constructor(
     readonly quietMs: number,
     readonly maxWaitMs: number,
     readonly fire: () => void,
+    readonly timers: DebounceTimers = realTimers,
   ) {}
 
   poke(): void {
-    const now = Date.now();
-    if (this.#timer === undefined) this.#firstAt = now;
-    clearTimeout(this.#timer);
+    const now = this.timers.now();
+    if (this.#cancelTimer === undefined) this.#firstAt = now;
+    this.#cancelTimer?.();
     const wait = Math.max(0, Math.min(this.quietMs, this.#firstAt + this.maxWaitMs - now));
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancelTimer = this.timers.setTimeout(() => {
+      this.#cancelTimer = undefined;
       this.fire();
     }, wait);
   }
 
   get pending(): boolean {
-    return this.#timer !== undefined;
+    return this.#cancelTimer !== undefined;
   }
 
   cancel(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 }

@@ -10,7 +10,20 @@ export interface WaitOptions {
   /** Aborted when a shutdown arrives during the wait. */
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
+  /** Time as the wait reads it (tests pass a virtual one); real time by default. */
+  readonly clock?: WaitClock;
 }
+
+export interface WaitClock {
+  now(): number;
+  /** Rejects on abort. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const realClock: WaitClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
 
 /**
  * Istio 1.5's start-up wait under MUTUAL_TLS: poll every 100 ms until every file exists, logging with
@@ -20,8 +33,8 @@ export interface WaitOptions {
  * certificates from it (a blocking open of a FIFO would hold a thread for good). Only stat, never open.
  */
 export async function waitForCertFiles(paths: readonly string[], options: WaitOptions): Promise<boolean> {
-  const { timeoutMs, log, signal, pollMs = 100 } = options;
-  const started = Date.now();
+  const { timeoutMs, log, signal, pollMs = 100, clock = realClock } = options;
+  const started = clock.now();
   let logDelay = 1_000;
   let nextLog = logDelay;
   const said = new Set<string>();
@@ -40,7 +53,7 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
   log.info({ missing, timeout: formatGoDuration(timeoutMs) }, 'waiting for certificate files before starting envoy (MUTUAL_TLS)');
   for (;;) {
     try {
-      await sleep(pollMs, undefined, { signal });
+      await clock.sleep(pollMs, signal);
     } catch {
       log.info({ missing }, 'stopped waiting for certificate files: shutting down');
       return false;
@@ -50,7 +63,7 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
       log.info({ missing }, 'stopped waiting for certificate files: shutting down');
       return false;
     }
-    const waited = Date.now() - started;
+    const waited = clock.now() - started;
     if (missing.length === 0) {
       log.info({ waited: formatGoDuration(waited) }, 'certificate files present');
       return true;

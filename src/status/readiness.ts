@@ -39,7 +39,7 @@ const stateFilter = '^(server\\.state|listener_manager\\.workers_started)$';
  */
 // Envoy's server.state itself only changes on a stats flush (5 s by default), so a verdict this young is
 // as fresh as envoy's own answer; kubelet's probes and load balancers' checks then cost envoy nothing.
-const freshMs = 200;
+export const freshMs = 200;
 
 export class Readiness {
   #inflight: Promise<Verdict> | undefined;

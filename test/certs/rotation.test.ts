@@ -91,9 +91,14 @@ t.test('readiness polled every 20 ms stays 200 through a rotation, via envoy and
     }
   };
   const polling = Promise.all([poll('envoy'), poll('status')]);
-  await new Promise((r) => setTimeout(r, 100)); // some probes against epoch 0 alone
+  // Counted probes, not elapsed time: some against epoch 0 alone, then some against epoch 1 alone.
+  const probesEach = async (n: number): Promise<void> => {
+    while (seen.envoy.probes < n || seen.status.probes < n) await new Promise((r) => setTimeout(r, 20));
+  };
+  await probesEach(5);
   volume.write(setB());
   await agent.waitForMsg('previous envoy epoch exited after hot restart');
+  await probesEach(Math.max(seen.envoy.probes, seen.status.probes) + 5);
   rotating = false;
   await polling;
   t.ok(seen.envoy.probes > 10 && seen.status.probes > 10, `probes: ${seen.envoy.probes} via envoy, ${seen.status.probes} via the status port`);

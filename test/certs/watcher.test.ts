@@ -79,14 +79,17 @@ t.test('the same contents written again are "unchanged"; a rejected set touched 
 
 t.test('the periodic re-hash finds a change whose events never arrived', async (t) => {
   // A debounce far longer than the test: file events alone would never lead to a check.
-  const h = harness(t, { debounceMs: 3_600_000, rehashIntervalMs: 30 });
+  const { c, now } = countingJudge();
+  const h = harness(t, { debounceMs: 3_600_000, rehashIntervalMs: 30 }, now);
   h.write(setA());
   await h.watcher.start();
   h.write(setB());
   t.match(await h.waitFor('certificates changed; hot-restarting envoy'), { trigger: 'rehash' });
   h.write({ 'key.pem': 'garbage' });
   await h.waitFor('certificate change rejected; the running envoy keeps serving');
-  await new Promise((r) => setTimeout(r, 150)); // several more periods over the same rejected set
+  // Several more periods over the same rejected set, counted by the clock each one reads.
+  const checks = c.checks;
+  await until(() => c.checks >= checks + 3);
   t.same(h.reloads, ['certificates changed']);
   t.equal(h.lines.filter((l) => l.msg === 'certificate change rejected; the running envoy keeps serving').length, 1, 'said once, not every period');
 });
@@ -117,7 +120,8 @@ t.test('files missing at start are found when they appear, without the re-hash',
 
 t.test('expiry: a warning inside the window, an error once expired, each said once', async (t) => {
   let clock = Date.now();
-  const h = harness(t, { expiryWarningMs: 200 * 365 * 86_400_000, rehashIntervalMs: 20 }, () => clock);
+  let reads = 0; // each re-hash of the applied files reads the clock once, for the expiry check
+  const h = harness(t, { expiryWarningMs: 200 * 365 * 86_400_000, rehashIntervalMs: 20 }, () => (reads++, clock));
   h.write(setA());
   await h.watcher.start();
   const soon = h.lines.filter((l) => l.msg === 'certificate expires soon');
@@ -125,7 +129,8 @@ t.test('expiry: a warning inside the window, an error once expired, each said on
   t.match(soon[0], { expiresIn: /^\d+h\d+m\d+s$/ });
   clock = Date.parse('2200-01-01');
   await h.waitFor('certificate has expired; TLS with it fails until the files are renewed', 2);
-  await new Promise((r) => setTimeout(r, 100)); // several more periods
+  const after = reads;
+  await until(() => reads >= after + 3); // several more periods
   t.equal(h.lines.filter((l) => l.msg.startsWith('certificate has expired')).length, 2, 'once per file');
   t.equal(h.lines.filter((l) => l.msg === 'certificate expires soon').length, 2);
   t.same(h.reloads, []);
@@ -137,9 +142,21 @@ t.test('invalid at start is reported; stop() ends the watching', async (t) => {
   await h.watcher.start();
   t.match(h.lines.find((l) => l.msg === 'certificate files at start are invalid; envoy starts anyway and restarts once they are valid'), { reason: /does not match/ });
   await h.watcher.stop();
+  // A witness on the same files with a longer debounce: its reload comes after the one the stopped
+  // watcher would have asked for, had it still been watching.
+  const witnessed: string[] = [];
+  const witness = new CertWatcher({
+    files: h.files,
+    settings: { debounceMs: 300, rehashIntervalMs: 0, expiryWarningMs: 0, startupWaitMs: 0 },
+    log: pino({ level: 'silent' }),
+    onValidChange: (reason) => void witnessed.push(reason),
+  });
+  t.teardown(() => witness.stop());
+  await witness.start();
   h.write(setB());
-  await new Promise((r) => setTimeout(r, 200));
+  await until(() => witnessed.length === 1);
   t.same(h.reloads, [], 'nothing after stop');
+  await witness.stop();
 });
 
 /** Waits until `done` holds, checking every 10 ms (an event count, never a duration, decides). */

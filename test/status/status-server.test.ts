@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import t, { type Test } from 'tap';
 import { badPrometheusLines, sampleValue } from '../helpers/prometheus.js';
 import { startAgent } from '../helpers/running-agent.js';
+import { freshMs } from '../../src/status/readiness.js';
 
 const statsQueries = (events: Record<string, unknown>[]): number =>
   events.filter((e) => e.event === 'admin' && String(e.path).startsWith('/stats?usedonly')).length;
@@ -130,7 +131,9 @@ t.test('concurrent probes share one admin query', async (t) => {
   const agent = await startAgent(t);
   await agent.waitForMsg('envoy is LIVE');
   await agent.get('/healthz/ready'); // the config check passes once and is remembered
-  await new Promise((r) => setTimeout(r, 300)); // let the last verdict go stale, so the burst must ask envoy
+  // The cached verdict must have aged past its freshness so the burst has to ask envoy. This pause is a
+  // lower bound on elapsed time, which load only lengthens: it decides no outcome.
+  await new Promise((r) => setTimeout(r, freshMs + 100));
   const before = statsQueries(agent.events());
   const answers = await Promise.all(Array.from({ length: 50 }, () => agent.get('/healthz/ready')));
   t.ok(answers.every((a) => a.status === 200));

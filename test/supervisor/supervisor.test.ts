@@ -115,12 +115,10 @@ t.test('a template broken at run time keeps the running envoy serving', async (t
 t.test('SIGTERM while envoy is still starting stops it and exits 0', async (t) => {
   const agent = await startAgent(t, { env: { ENVOY_STUB_LIVE_DELAY_MS: '60000' } });
   await agent.waitForMsg('envoy started');
-  let probe = await agent.get('/healthz/ready');
-  // Until the stub process has bound its admin port, the honest answer is "unreachable".
-  for (let i = 0; i < 100 && probe.body.startsWith('envoy admin unreachable'); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    probe = await agent.get('/healthz/ready');
-  }
+  // Until the stub process has bound its admin port, the honest answer is "unreachable": wait for its
+  // own word that it listens, not for a number of tries.
+  while (!agent.events().some((e) => e.event === 'listening' && e.name === 'admin')) await new Promise((r) => setTimeout(r, 20));
+  const probe = await agent.get('/healthz/ready');
   t.equal(probe.status, 503);
   t.match(probe.body, /^(config not received from XDS server \(is Istiod running\?\): cds updates: 0 successful|server is not live, current state is: (PRE_)?INITIALIZING)/);
   agent.signal('SIGTERM');
@@ -196,7 +194,8 @@ t.test('forwards SIGUSR1 to a LIVE envoy only: one still starting keeps running 
   t.equal(usr1AtEnvoy(), 0, 'the starting envoy was not signalled');
   t.equal(agent.envoyPids().length, 1, 'and it was never restarted');
   agent.signal('SIGUSR1');
-  for (let i = 0; i < 50 && usr1AtEnvoy() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  // Until the stub records it; the per-file timeout turns a signal never delivered into a failure.
+  while (usr1AtEnvoy() === 0) await new Promise((r) => setTimeout(r, 20));
   t.equal(usr1AtEnvoy(), 1, 'the LIVE envoy got SIGUSR1 (reopen logs)');
   agent.signal('SIGTERM');
   t.equal((await agent.exited).code, 0);
