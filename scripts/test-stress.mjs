@@ -26,6 +26,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 
 const hogs = [];
+let tapChild;
 function stopHog() {
   for (const c of hogs.splice(0)) {
     try { process.kill(c.pid, 'SIGKILL'); } catch { /* already gone */ }
@@ -33,7 +34,11 @@ function stopHog() {
 }
 process.on('exit', stopHog);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { stopHog(); process.exit(130); });
+  process.on(sig, () => {
+    stopHog();
+    if (tapChild?.exitCode === null) try { process.kill(tapChild.pid, 'SIGTERM'); } catch { /* gone */ }
+    process.exit(130);
+  });
 }
 process.on('uncaughtException', (err) => { stopHog(); console.error(err); process.exit(1); });
 
@@ -56,6 +61,7 @@ for (let run = 1; run <= runs && !failed; run++) {
   const start = Date.now();
   const { code, summary } = await new Promise((resolve) => {
     const tap = spawn(`${root}node_modules/.bin/tap`, tapArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    tapChild = tap;
     let summary = '';
     let tail = '';
     tap.stdout.on('data', (chunk) => {
