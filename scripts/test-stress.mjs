@@ -76,8 +76,9 @@ for (let run = 1; run <= runs && !failed; run++) {
   const line = `stress run ${run}/${runs}${hog ? ' under the CPU hog' : ' (no hog)'}: ${code === 0 ? 'PASS' : `FAIL (exit ${code})`} ` +
     `in ${secs} s; ${summary || 'no summary line'}; load average before ${before}, after ${load()}`;
   results.push(line);
+  console.log(`\n${line}`);
   if (code !== 0) failed = true;
 }
 stopHog();
-console.log(`\n${results.join('\n')}`);
+console.log(`\nsummary:\n${results.join('\n')}`);
 process.exit(failed ? 1 : 0);
