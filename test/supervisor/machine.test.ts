@@ -11,8 +11,8 @@ const kinds = (acts: Action[]): string[] => acts.filter((a) => a.type !== 'log')
 const find = <T extends Action['type']>(acts: Action[], type: T): Extract<Action, { type: T }> | undefined =>
   acts.find((a): a is Extract<Action, { type: T }> => a.type === type);
 
-function liveAt0(): Machine {
-  const m = newMachine(limits);
+function liveAt0(l = limits): Machine {
+  const m = newMachine(l);
   step(m, { type: 'start' });
   step(m, { type: 'epochLive', epoch: 0 });
   return m;
@@ -300,10 +300,16 @@ function hotRestartTo(m: Machine, epoch: number): Action[] {
   return step(m, { type: 'reloadPrepared', epoch, file: `f${epoch}` });
 }
 
+/** With the interval on: epoch 0 LIVE, a reload asked for, and epoch 1 spawned (one hot restart in flight). */
+function gappedHotRestartingTo1(): Machine {
+  const m = liveAt0(gapped);
+  step(m, { type: 'reloadRequested', reason: 'a' });
+  hotRestartTo(m, 1);
+  return m;
+}
+
 t.test('a hot restart arms the minimum interval; a storm during it becomes one pending reload', async (t) => {
-  const m = newMachine(gapped);
-  step(m, { type: 'start' });
-  step(m, { type: 'epochLive', epoch: 0 });
+  const m = liveAt0(gapped);
   t.same(find(step(m, { type: 'reloadRequested', reason: 'r0' }), 'prepareReload'), { type: 'prepareReload', epoch: 1 }, 'the first request starts at once');
   const started = hotRestartTo(m, 1);
   t.same(kinds(started), ['spawn', 'scheduleReloadGap']);
@@ -322,11 +328,7 @@ t.test('a hot restart arms the minimum interval; a storm during it becomes one p
 });
 
 t.test('the interval passing while the in-flight epoch still initializes waits for it to be LIVE', async (t) => {
-  const m = newMachine(gapped);
-  step(m, { type: 'start' });
-  step(m, { type: 'epochLive', epoch: 0 });
-  step(m, { type: 'reloadRequested', reason: 'a' });
-  hotRestartTo(m, 1);
+  const m = gappedHotRestartingTo1();
   step(m, { type: 'reloadRequested', reason: 'b' });
   t.same(kinds(step(m, { type: 'reloadGapElapsed' })), [], 'still hot-restarting: one in flight at most');
   t.equal(m.state, 'hotRestarting');
@@ -334,11 +336,7 @@ t.test('the interval passing while the in-flight epoch still initializes waits f
 });
 
 t.test('a request during the interval is pending even when no hot restart is in flight', async (t) => {
-  const m = newMachine(gapped);
-  step(m, { type: 'start' });
-  step(m, { type: 'epochLive', epoch: 0 });
-  step(m, { type: 'reloadRequested', reason: 'a' });
-  hotRestartTo(m, 1);
+  const m = gappedHotRestartingTo1();
   step(m, { type: 'epochLive', epoch: 1 });
   t.same(kinds(step(m, { type: 'reloadRequested', reason: 'b' })), [], 'LIVE, but within the interval');
   t.same(kinds(step(m, { type: 'reloadRequested', reason: 'c' })), []);
@@ -346,9 +344,7 @@ t.test('a request during the interval is pending even when no hot restart is in 
 });
 
 t.test('a cold restart for a reload arms the interval too', async (t) => {
-  const m = newMachine(gapped);
-  step(m, { type: 'start' });
-  step(m, { type: 'epochLive', epoch: 0 });
+  const m = liveAt0(gapped);
   m.coldNext = true;
   step(m, { type: 'reloadRequested', reason: 'a' });
   t.same(kinds(hotRestartTo(m, 0)), ['signal', 'scheduleReloadGap']);
@@ -359,11 +355,7 @@ t.test('a cold restart for a reload arms the interval too', async (t) => {
 });
 
 t.test('a shutdown drops the pending reload; the interval ending later starts nothing', async (t) => {
-  const m = newMachine(gapped);
-  step(m, { type: 'start' });
-  step(m, { type: 'epochLive', epoch: 0 });
-  step(m, { type: 'reloadRequested', reason: 'a' });
-  hotRestartTo(m, 1);
+  const m = gappedHotRestartingTo1();
   step(m, { type: 'reloadRequested', reason: 'b' });
   step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
   t.same(kinds(step(m, { type: 'reloadGapElapsed' })), []);
