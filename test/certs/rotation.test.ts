@@ -45,6 +45,8 @@ t.test('in-place writes: a partial chain is rejected, the complete one applied â
   writeInPlace(certDir, setA());
   const agent = await startAgent(t, { args: ['--certDir', certDir] });
   await agent.waitForMsg('envoy is LIVE');
+  // The watcher's first look must see set A: under load it can come after envoy is LIVE.
+  await agent.waitForMsg('certificates loaded');
   const b = setB();
   // The key first, then half of the chain: the debounce ends on a set that cannot be used.
   writeInPlace(certDir, { 'key.pem': b['key.pem'], 'cert-chain.pem': b['cert-chain.pem'].slice(0, 300) });
