@@ -194,10 +194,11 @@ t.test('contents already rejected are not parsed again at every re-hash', async 
 t.test('a certificate not valid yet is judged again once its notBefore has passed', async (t) => {
   const { c, now, validate } = countingJudge();
   const h = harness(t, { rehashIntervalMs: 10 }, now, validate);
-  h.write(setA());
+  // Written before the watcher starts, so no file event is in flight: a late one (a busy machine delays
+  // chokidar's) would re-judge too, and this test is about the re-hash doing it.
+  h.write({ ...setA(), 'cert-chain.pem': fixture('not-yet-valid.pem'), 'key.pem': fixture('not-yet-valid.key') });
   await h.watcher.start();
-  h.write({ 'cert-chain.pem': fixture('not-yet-valid.pem'), 'key.pem': fixture('not-yet-valid.key') });
-  t.match(await h.waitFor('certificate change rejected; the running envoy keeps serving'), { reason: /is not valid before 2090-01-01/ });
+  t.match(await h.waitFor('certificate files at start are invalid; envoy starts anyway and restarts once they are valid'), { reason: /is not valid before 2090-01-01/ });
   const judged = c.judged;
   const checks = c.checks;
   await until(() => c.checks >= checks + 3);

@@ -2,8 +2,6 @@ import { generateBootstrap } from '../../bootstrap/generate.js';
 import { readCertWatchSettings } from '../../config/cert-watch.js';
 import { readSupervision } from '../../config/supervision.js';
 import { setLogLevel, logger } from '../../log/logger.js';
-import { collectProcessMetrics } from '../../metrics/registry.js';
-import { runProxy } from './proxy-wiring.js';
 import { agentVersion } from '../../version.js';
 import { flagError } from '../../errors/index.js';
 import { flagHelp } from '../../flags/help.js';
@@ -31,6 +29,9 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   // supervisor renders it again at every epoch).
   await generateBootstrap(config);
   if (config.customConfigFile) await checkCustomConfig(config.binaryPath, config.customConfigFile);
+  // Everything that runs envoy (undici, execa, prom-client, chokidar: ~150 ms of loading) is imported only
+  // now, once the input is known to be good: a rejected invocation exits without paying for it.
+  const [{ runProxy }, { collectProcessMetrics }] = await Promise.all([import('./proxy-wiring.js'), import('../../metrics/registry.js')]);
   setLogLevel(config.agentLogLevel);
   collectProcessMetrics();
   const log = logger('agent');

@@ -1,0 +1,13 @@
+const t0 = performance.now();
+const api = await import('./tools/envoy-stub/dist/envoy-api/index.js');
+const types = await api.loadEnvoyTypes();
+const t1 = performance.now();
+const json = types.root.toJSON({ keepComments: false });
+const text = JSON.stringify(json);
+const t2 = performance.now();
+const pb = (await import('protobufjs')).default;
+const t3 = performance.now();
+const root2 = new pb.Root(); root2.addJSON(JSON.parse(text).nested); let n=0; const walk=(ns)=>{for (const o of ns.nestedArray){ if (o instanceof pb.Type){ for (const f of o.fieldsArray){ try{f.resolve()}catch{n++} } for (const of of o.oneofsArray) of.resolve(); } if (o instanceof pb.Namespace || o instanceof pb.Type) walk(o);} }; const t35=performance.now(); walk(root2); console.log("walk", performance.now()-t35);
+root2.resolveAll?.call;
+const t4 = performance.now();
+console.log({ load: t1 - t0, toJSON: t2 - t1, bytes: text.length, pbImport: t3 - t2, fromJSON: t4 - t3, stats: types.stats.loadMs });
