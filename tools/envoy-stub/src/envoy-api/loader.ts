@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type * as PB from 'protobufjs';
 import type { EnvoyTypes, LoadStats } from './types.js';
+import { cacheDisabled, cacheKey, restoreTree, saveTree } from './types-cache.js';
 
 type Protobuf = typeof PB;
 
@@ -21,6 +22,8 @@ interface Deps {
   includeDirs: string[];
   /** Directories whose every .proto is loaded (the rest only when imported). */
   rootDirs: string[];
+  /** The versions of the packages the tree comes from (the disk cache's key). */
+  versions: string[];
 }
 
 async function importDeps(): Promise<Deps> {
@@ -42,7 +45,13 @@ async function importDeps(): Promise<Deps> {
   const deps = path.join(xdsPkg, 'deps');
   const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
   includeDirs.push(pbPkg); // google/protobuf/descriptor.proto is not in protobufjs' bundled set
-  return { pb, includeDirs, rootDirs: [path.join(deps, 'envoy-api', 'envoy'), path.join(deps, 'xds')] };
+  const version = (dir: string): string => (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return {
+    pb,
+    includeDirs,
+    rootDirs: [path.join(deps, 'envoy-api', 'envoy'), path.join(deps, 'xds')],
+    versions: [`grpc-js-xds@${version(xdsPkg)}`, `protobufjs@${version(pbPkg)}`],
+  };
 }
 
 function listProtos(dir: string, base: string): string[] {
@@ -128,15 +137,23 @@ function resolveTypes(pb: Protobuf, ns: PB.NamespaceBase, stats: LoadStats, wipF
   }
 }
 
-async function load(): Promise<EnvoyTypes> {
-  const started = performance.now();
-  const deps = await importDeps();
+/** The slow path: parse every file and resolve every field, then leave the result for the next start. */
+function parseTree(deps: Deps, key: string): { root: PB.Root; stats: LoadStats; wip: Set<string> } {
   const root = new deps.pb.Root();
   const stats: LoadStats = { files: 0, skipped: 0, failed: [], messageTypes: 0, enums: 0, unresolved: [], loadMs: 0 };
   const wipFiles = new Set<string>();
   const wip = new Set<string>();
   parseAll(deps, root, stats, wipFiles);
   resolveTypes(deps.pb, root, stats, wipFiles, wip);
+  if (!cacheDisabled()) saveTree(deps.pb, root, wip, stats, key);
+  return { root, stats, wip };
+}
+
+async function load(): Promise<EnvoyTypes> {
+  const started = performance.now();
+  const deps = await importDeps();
+  const key = cacheKey(deps.versions, import.meta.url);
+  const { root, stats, wip } = (cacheDisabled() ? undefined : restoreTree(deps.pb, key)) ?? parseTree(deps, key);
   stats.loadMs = performance.now() - started;
   const { Type, Enum } = deps.pb;
   const lookup = (name: string): PB.ReflectionObject | null => {

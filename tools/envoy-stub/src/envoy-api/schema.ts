@@ -94,6 +94,15 @@ export function messageInfo(type: Type): MessageInfo {
   let info = cache.get(type);
   if (info) return info;
   const TypeCtor = type.constructor as typeof Type;
+  // A tree restored from the disk cache resolves field types on first use (a no-op once resolved); a
+  // type that cannot be resolved stays null and is reported as unresolved, as in a freshly parsed tree.
+  for (const f of type.fieldsArray) {
+    try {
+      f.resolve();
+    } catch {
+      // recorded in stats.unresolved when the tree was parsed
+    }
+  }
   const fields = type.fieldsArray.map((f) => fieldInfo(f, TypeCtor));
   const byJsonKey = new Map<string, FieldInfo>();
   const oneofs = new Map<string, FieldInfo[]>();
