@@ -34,3 +34,22 @@ t.test('readiness is 503 "config not received from XDS server" while xDS withhol
   t.equal(reply.body, 'hello from app /through-envoy\n', 'inbound listener → RDS route → EDS cluster → app');
   t.equal(xds.nacks().length, 0);
 });
+
+t.test('each epoch of a hot restart opens its own ADS stream and is served on it; the parent\'s stream closes when it exits', async (t) => {
+  const appPort = await startApp(t);
+  const inboundPort = await freePort();
+  const xds = await startXdsServer({ snapshot: seedSnapshot({ inboundPort, outboundPort: await freePort(), appPort, version: '1' }) });
+  t.teardown(() => xds.close());
+  const agent = await startAgent(t, { args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`] });
+  const ackedOn = (stream: number) => Object.values(typeUrls).every((u) => xds.acks().some((a) => a.stream === stream && a.typeUrl === u));
+  await xds.waitFor('epoch 0 to ACK every type', () => ackedOn(1));
+  await agent.waitForMsg('envoy is LIVE');
+
+  agent.signal('SIGHUP'); // a hot restart: epoch 1 starts beside epoch 0
+  await xds.waitFor('epoch 1 to ACK every type on a second stream', () => ackedOn(2), 60_000);
+  await xds.waitFor('epoch 0\'s stream to close once it has handed over', (x) => x.streams()[0]!.open === false, 60_000);
+  const [parent, child] = xds.streams();
+  t.equal(child!.nodeId, parent!.nodeId, 'both epochs are the same node');
+  t.ok(child!.open, 'the new epoch keeps its stream');
+  t.equal((await request(`http://127.0.0.1:${inboundPort}/after`)).body, 'hello from app /after\n', 'the new epoch serves the inbound listener');
+});
