@@ -44,7 +44,8 @@ export interface XdsServer {
 
 const adsPath = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
 
-function adsService(): grpc.ServiceDefinition {
+/** The ADS method with its (de)serializers: the server uses it, and a test client can too. */
+export function adsService(): grpc.ServiceDefinition {
   const Req = messageType('envoy.service.discovery.v3.DiscoveryRequest');
   const Res = messageType('envoy.service.discovery.v3.DiscoveryResponse');
   return {
