@@ -123,3 +123,17 @@ t.test('a stream that ends is recorded as closed', async (t) => {
   await xds.waitFor('it to close', (x) => !x.streams()[0]!.open);
   t.pass('closed');
 });
+
+t.test('a snapshot with a misspelt field or an unloaded @type is refused by setSnapshot, and the old one stays', async (t) => {
+  const xds = await started(t);
+  const good = seedSnapshot({ ...seed, version: 'v2' });
+  const typo = { ...good, clusters: [{ ...good.clusters![0]!, connect_timeout: { second: 1 } }] };
+  t.throws(() => xds.setSnapshot(typo), /Cluster inbound\|8080\|\|\.connect_timeout: unknown field "second" in google\.protobuf\.Duration/);
+  const deep = seedSnapshot({ ...seed, version: 'v3' });
+  const filter = (deep.listeners![0]!['filter_chains'] as { filters: { typed_config: Record<string, unknown> }[] }[])[0]!.filters[0]!;
+  filter.typed_config = { ...filter.typed_config, stat_prefx: 'x' };
+  t.throws(() => xds.setSnapshot(deep), /unknown field "stat_prefx" in envoy\.extensions\.filters\.network\.http_connection_manager\.v3\.HttpConnectionManager/);
+  filter.typed_config = { '@type': 'type.googleapis.com/envoy.extensions.filters.network.nope.v3.Nope' };
+  t.throws(() => xds.setSnapshot(deep), /@type .*Nope is not a loaded message type/);
+  t.equal(xds.snapshot()?.version, 'v1', 'still serving v1');
+});

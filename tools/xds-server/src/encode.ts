@@ -1,7 +1,7 @@
-// Packs a snapshot's resources into google.protobuf.Any once per snapshot, so a resource protobufjs cannot encode
-// fails setSnapshot() where the caller sees it, not a write on some stream later. Note that fromObject drops
-// unknown keys silently: a misspelt field is simply absent in what Envoy gets.
+// Packs a snapshot's resources into google.protobuf.Any once per snapshot, so a resource that cannot be encoded
+// (or names a field the type does not have) fails setSnapshot() where the caller sees it, not on some stream later.
 import { messageType } from './protos.js';
+import { checkMessage } from './strict.js';
 import { resourceName, resourcesOf, typeUrls, type Snapshot } from './types.js';
 
 export interface PackedAny {
@@ -23,6 +23,7 @@ export function packSnapshot(snapshot: Snapshot): PackedSnapshot {
     packed.set(
       typeUrl,
       (resourcesOf(snapshot, typeUrl) ?? []).map((r) => {
+        checkMessage(type, r, `xds-server: ${type.name} ${resourceName(typeUrl, r)}`);
         // fromObject packs nested `{'@type': …}` objects into Anys (protobufjs' google.protobuf.Any wrapper).
         return { name: resourceName(typeUrl, r), any: { type_url: typeUrl, value: type.encode(type.fromObject(r)).finish() } };
       }),
