@@ -1,6 +1,6 @@
 // Every bootstrap the agent can write passes real Envoy's `--mode validate`. Each row runs the real
 // bin/pilot-agent with --binaryPath = a fixture that keeps the file it is started with (-c), then hands
-// that file to real Envoy 1.40. The stub's strict validator is a model; this is the ground truth.
+// that file to real Envoy 1.40 (and to the stub's validate mode, which must agree).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { freePort } from '../helpers/net.js';
 import { createNetns } from '../helpers/netns.js';
 import { realEnvoyBinary, realEnvoyValidate } from '../helpers/real-envoy.js';
 import { alive } from '../helpers/running-agent.js';
+import { stubValidate } from '../helpers/stub-validate.js';
 
 const captureBin = `${repoRoot}test/fixtures/real-envoy/capture-bootstrap`;
 realEnvoyBinary(); // fail at once, with the fix, when real Envoy is missing
@@ -165,5 +166,6 @@ for (const row of rows) {
     t.ok(row.shaped(JSON.parse(text), where), 'the file has the variant\'s shape');
     const verdict = await realEnvoyValidate(file);
     t.ok(verdict.ok, 'real envoy accepts it', { output: verdict.output });
+    t.same(await stubValidate(file), { ok: true, reason: '' }, 'and so does the stub\'s validate mode');
   });
 }

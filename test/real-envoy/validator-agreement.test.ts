@@ -1,14 +1,12 @@
 // The stub's `--mode validate` and real Envoy 1.40's give the same verdict on a corpus of bootstraps
 // (test/fixtures/bootstrap-corpus/: `accept.*` controls and `reject.*` files named by what is wrong).
-// The stub side runs in-process (the same loadConfig its validate mode runs, strict validator on), so
-// the corpus costs one ~80 ms real-Envoy run per file, a few at a time. Real Envoy is the referee.
+// The stub side runs in-process (test/helpers/stub-validate.ts), so the corpus costs one ~80 ms real-Envoy
+// run per file, a few at a time. Real Envoy is the referee.
 import { readdirSync } from 'node:fs';
 import t from 'tap';
-import { parseCommandLine } from '../../tools/envoy-stub/src/cli/parse-command-line.js';
-import { ConfigError } from '../../tools/envoy-stub/src/config/config-error.js';
-import { loadConfig } from '../../tools/envoy-stub/src/config/load-config.js';
 import { repoRoot } from '../helpers/agent.js';
 import { inPool, realEnvoyBinary, realEnvoyValidate } from '../helpers/real-envoy.js';
+import { stubValidate } from '../helpers/stub-validate.js';
 
 const corpus = `${repoRoot}test/fixtures/bootstrap-corpus`;
 const files = readdirSync(corpus).sort();
@@ -19,18 +17,6 @@ const files = readdirSync(corpus).sort();
  * stub's opposite verdict is pinned, so a change on either side shows up here.
  */
 const knownDifferences: Record<string, string> = {};
-
-async function stubVerdict(file: string): Promise<{ ok: boolean; reason: string }> {
-  const cl = parseCommandLine(['--mode', 'validate', '-c', file]);
-  if (cl.kind !== 'run') throw new Error(`stub command line: ${cl.stderr}`);
-  try {
-    await loadConfig(cl.options, true);
-    return { ok: true, reason: '' };
-  } catch (e) {
-    if (e instanceof ConfigError) return { ok: false, reason: e.message };
-    throw e;
-  }
-}
 
 t.test('the corpus has 30+ broken bootstraps and a few valid controls', async (t) => {
   t.ok(files.filter((f) => f.startsWith('reject.')).length >= 30, 'broken');
@@ -44,7 +30,7 @@ t.test('the stub and real envoy --mode validate agree on every corpus bootstrap'
   const real = await inPool(files, 3, (f) => realEnvoyValidate(`${corpus}/${f}`, bin));
   for (const [i, f] of files.entries()) {
     const expected = f.startsWith('accept.');
-    const stub = await stubVerdict(`${corpus}/${f}`);
+    const stub = await stubValidate(`${corpus}/${f}`);
     const r = real[i]!;
     const envoyReason = r.output.split('\n').find((l) => l.includes('[critical]')) ?? r.output.slice(-300);
     t.equal(r.ok, expected, `real envoy ${expected ? 'accepts' : 'rejects'} ${f}`, { envoy: envoyReason });
