@@ -40,11 +40,12 @@ t.test('--config-yaml merges over the file: scalars overwrite, repeated fields a
   const path = writeBootstrap(dir, bootstrap());
   const ok = await runStub(t, dir, { args: ['--mode', 'validate', '-c', path, '--config-yaml', 'node: {id: other}'] });
   t.equal(ok.code, 0);
+  const withApp = writeBootstrap(t.testdir(), bootstrap({ clusters: { app: [8080] } }));
   const dup = await runStub(t, dir, {
-    args: ['--mode', 'validate', '-c', path, '--config-yaml', JSON.stringify({ static_resources: { listeners: (bootstrap() as { static_resources: { listeners: unknown[] } }).static_resources.listeners } })],
+    args: ['--mode', 'validate', '-c', withApp, '--config-yaml', JSON.stringify({ static_resources: { clusters: [{ name: 'app', type: 'STATIC' }] } })],
   });
-  t.equal(dup.code, 1, 'the appended listener duplicates the first');
-  t.match(dup.stderr, /duplicate listener name/);
+  t.equal(dup.code, 1, 'the appended cluster duplicates the first');
+  t.match(dup.stderr, /duplicate cluster 'app'/);
   const none = await runStub(t, dir, { args: ['--mode', 'validate'] });
   t.equal(none.code, 1);
   t.match(none.stderr, /At least one of --config-path or --config-yaml or Options::configProto\(\) should be non-empty/);

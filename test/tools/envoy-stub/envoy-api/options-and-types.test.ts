@@ -109,7 +109,7 @@ t.test('well-known types inside an Any go under "value"', async (t) => {
     [{ '@type': wkt('Timestamp'), value: 17 }, 'TYPE', 'metadata.typed_filter_metadata.k.value'],
     [{ '@type': wkt('ListValue'), value: {} }, 'TYPE', 'metadata.typed_filter_metadata.k.value'],
     [{ '@type': wkt('FieldMask'), value: 'a b' }, 'TYPE', 'metadata.typed_filter_metadata.k.value'],
-    [{ '@type': wkt('BoolValue'), value: 'yes' }, 'TYPE', 'metadata.typed_filter_metadata.k.value'],
+    [{ '@type': wkt('BoolValue'), value: 'off' }, 'TYPE', 'metadata.typed_filter_metadata.k.value'],
     [{ '@type': wkt('Empty'), x: 1 }, 'UNKNOWN_FIELD', 'metadata.typed_filter_metadata.k.x'],
     [{ '@type': 7 }, 'TYPE', 'metadata.typed_filter_metadata.k.@type'],
     [{ '@type': 'nonsense' }, 'TYPE', 'metadata.typed_filter_metadata.k.@type'],
@@ -126,7 +126,7 @@ const FILTER = 'envoy.extensions.filters.network.http_connection_manager.v3.Http
 
 t.test('a TypedStruct is checked against its type_url', async (t) => {
   t.equal(validateMessage(types, FILTER, { name: 'r', typed_config: { '@type': TS, type_url: ROUTER, value: { suppress_envoy_headers: true } } }).ok, true);
-  const udpa = { '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', type_url: ROUTER, value: { start_child_span: 'yes' } };
+  const udpa = { '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', type_url: ROUTER, value: { start_child_span: 'off' } };
   t.match(validateMessage(types, FILTER, { name: 'r', typed_config: udpa }).errors, [{ kind: 'TYPE', path: 'typed_config.value.start_child_span' }]);
   t.match(validateMessage(types, FILTER, { name: 'r', typed_config: { '@type': TS, type_url: ROUTER, value: { bogus: 1 } } }).errors, [{ kind: 'UNKNOWN_FIELD', path: 'typed_config.value.bogus' }]);
   t.match(validateMessage(types, FILTER, { name: 'r', typed_config: { '@type': TS, typeUrl: 'type.googleapis.com/x.Nope', value: {} } }).errors, [{ kind: 'UNKNOWN_ANY_TYPE', path: 'typed_config.typeUrl' }]);
@@ -189,7 +189,7 @@ t.test('deprecated and work-in-progress features are warnings; disallowed-by-def
 t.test('Envoy reports a type error before an unknown field, and gives no admin a notice', async (t) => {
   const b = good();
   b.admin.adress = 'x';
-  b.stats_config.use_all_default_tags = 'no';
+  b.stats_config.use_all_default_tags = 'off';
   const res = validateBootstrapValue(types, b);
   t.match(res.envoyMessage, /^Unable to parse JSON as proto/);
   delete b.admin;

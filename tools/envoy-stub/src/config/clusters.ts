@@ -4,6 +4,7 @@ import { ConfigError } from './config-error.js';
 import { socketAddress, type SocketAddress } from './addresses.js';
 import { field, isObject, list, message, str, typeError, type JsonObject } from './json-access.js';
 import type { Json } from './proto-merge.js';
+import { checkTlsFiles } from './tls-files.js';
 
 export interface ClusterConfig {
   readonly name: string;
@@ -46,6 +47,7 @@ function readCluster(raw: Json, index: number): ClusterConfig {
       `Protobuf message (type envoy.config.bootstrap.v3.Bootstrap reason INVALID_ARGUMENT:${where}.type: invalid value ${JSON.stringify(typeValue)} for type TYPE_ENUM) has unknown fields`,
     );
   }
+  checkTlsFiles(field(raw, 'transport_socket'));
   return { name, type, endpoints: endpoints(raw, where, type === 'STATIC') };
 }
 

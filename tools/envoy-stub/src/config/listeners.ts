@@ -7,6 +7,7 @@ import { formatAddress, socketAddress, type SocketAddress } from './addresses.js
 import { field, isObject, list, message, str, typeError, type JsonObject } from './json-access.js';
 import type { Json } from './proto-merge.js';
 import { readRouteConfig, type RouteTable } from './routes.js';
+import { checkTlsFiles } from './tls-files.js';
 
 export interface HttpManagerConfig {
   readonly statPrefix: string;
@@ -39,6 +40,7 @@ function readFilters(listener: JsonObject, where: string, clusters: ReadonlySet<
   let out: Pick<ListenerConfig, 'http' | 'tcpProxyCluster'> = {};
   chains.forEach((chain, i) => {
     if (!isObject(chain)) throw typeError(`${where}.filter_chains[${i}]`, 'an object', chain);
+    checkTlsFiles(field(chain, 'transport_socket'));
     list(chain, 'filters', `${where}.filter_chains[${i}]`).forEach((filter, j) => {
       const w = `${where}.filter_chains[${i}].filters[${j}]`;
       if (!isObject(filter)) throw typeError(w, 'an object', filter);
@@ -84,12 +86,12 @@ function readListener(raw: Json, index: number, clusters: ReadonlySet<string>): 
 }
 
 export function readListeners(staticResources: JsonObject | undefined, clusters: ReadonlySet<string>): ListenerConfig[] {
-  const listeners = list(staticResources, 'listeners', 'static_resources').map((l, i) => readListener(l, i, clusters));
-  const names = new Set<string>();
+  const all = list(staticResources, 'listeners', 'static_resources').map((l, i) => readListener(l, i, clusters));
+  // A second static listener with a taken name is dropped without an error: Envoy 1.40 validates such a
+  // bootstrap and serves only the first (checked against it).
+  const listeners = all.filter((l, i) => all.findIndex((x) => x.name === l.name) === i);
   const addresses = new Map<string, string>();
   for (const l of listeners) {
-    if (names.has(l.name)) throw new ConfigError(`error adding listener named '${l.name}': duplicate listener name`);
-    names.add(l.name);
     const addr = formatAddress(l.address);
     if (l.address.port !== 0 && addresses.has(addr)) {
       throw new ConfigError(`error adding listener '${addr}': listener '${l.name}' has duplicate address '${addr}' as existing listener '${addresses.get(addr)}'`);

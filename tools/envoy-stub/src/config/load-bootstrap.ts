@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parseJsonWithPositions } from '../envoy-api/json-parse.js';
+import { toValue } from '../envoy-api/json-tree.js';
 import { ConfigError } from './config-error.js';
 import { protoMerge, type Json } from './proto-merge.js';
 
@@ -12,13 +14,26 @@ export interface LoadedBootstrap {
   readonly jsonText?: string;
 }
 
+// The parser the strict validator uses (dependency-free): it accepts what Envoy's protobuf JSON parser
+// accepts beyond RFC 8259 (a trailing comma; a key twice, merged), so the model and the verdict agree.
 function parseJson(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (e) {
-    throw new ConfigError(`Unable to parse JSON as proto (INVALID_ARGUMENT:${(e as Error).message}): ${text}`);
+  const parsed = parseJsonWithPositions(text);
+  const syntax = parsed.problems.find((p) => p.kind === 'SYNTAX');
+  if (!parsed.node || syntax) {
+    const where = syntax ? ` at ${syntax.line}:${syntax.col}` : '';
+    throw new ConfigError(`Unable to parse JSON as proto (INVALID_ARGUMENT:${syntax?.message ?? 'invalid JSON'}${where}): ${text}`);
   }
+  return toValue(parsed.node) as Json;
 }
+
+// Envoy turns YAML into JSON with yaml-cpp's conversions: an unquoted y/n/yes/no/on/off (any case
+// form) is a boolean, as in YAML 1.1, while the numbers stay YAML 1.2's (no sexagesimal, no octal 0755).
+const yaml11Bool = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string): boolean => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(s),
+};
 
 // Loaded only for a YAML bootstrap: the agent always writes JSON, and yaml costs ~40 ms of every start.
 const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
@@ -26,7 +41,9 @@ const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('ya
 function parseYamlText(text: string): Json {
   const { parse: parseYaml } = loadYaml();
   try {
-    return (parseYaml(text, { merge: false, uniqueKeys: true }) ?? {}) as Json;
+    // A key twice is no error for Envoy either (checked against 1.40); the last one wins here.
+    const customTags = (tags: unknown[]): unknown[] => [yaml11Bool, ...tags];
+    return (parseYaml(text, { merge: false, uniqueKeys: false, customTags: customTags as never }) ?? {}) as Json;
   } catch (e) {
     throw new ConfigError(`Unable to convert YAML as JSON: ${(e as Error).message}`);
   }

@@ -6,6 +6,7 @@ import { type JNode, fromValue } from './json-tree.js';
 import { parseJsonWithPositions } from './json-parse.js';
 import { walkMessage } from './walker.js';
 import { checkBootstrap, checkExtension } from './semantic.js';
+import { checkBuild } from './build-checks.js';
 import { envoyMessage } from './summary.js';
 import type { EnvoyTypes, ValidateOptions, ValidationIssue, ValidationResult } from './types.js';
 
@@ -25,7 +26,10 @@ function validateTree(types: EnvoyTypes, typeName: string, node: JNode, opts: Va
   const name = typeName.replace(/^\./, '').replace(/^type\.googleapis\.com\//, '');
   const type = types.lookupMessage(name);
   if (!type) throw new Error(`envoy-api: unknown message type ${typeName}`);
-  const ctx: Ctx = { types, opts, rootType: name, errors, warnings: [], onMessage: checkExtension };
+  const ctx: Ctx = { types, opts, rootType: name, errors, warnings: [], onMessage: (c, info, set, at) => {
+    checkExtension(c, info, set, at);
+    checkBuild(c, info, set, at);
+  } };
   walkMessage(ctx, type, node, { path: '', node, chain: [] });
   if (name === BOOTSTRAP_TYPE && node.t === 'object') checkBootstrap(ctx, node);
   return finish(name, ctx.errors, ctx.warnings);

@@ -1,9 +1,11 @@
-// Strict RFC 8259 parser producing a JTree with line:col. Envoy's protobuf JSON parser is as strict:
-// no comments, no trailing commas, and a key given twice is an error rather than "last one wins".
+// RFC 8259 parser producing a JTree with line:col, with the leniencies of the protobuf JSON parser
+// Envoy 1.40 loads bootstraps with (checked against it): 'single-quoted' strings, bare identifier
+// keys and one trailing comma before '}' or ']' are accepted, and a key given twice is merged the way protobuf parses into the same message (objects
+// merge, lists append, anything else: the last value wins). Comments and ",," stay errors.
 import { type JEntry, type JNode, type Pos, keyPath, indexPath } from './json-tree.js';
 
 export interface JsonProblem {
-  kind: 'SYNTAX' | 'DUPLICATE_KEY';
+  kind: 'SYNTAX';
   path: string;
   message: string;
   line: number;
@@ -26,8 +28,9 @@ class SyntaxFailure extends Error {
 }
 
 const MAX_DEPTH = 500; // protobuf itself stops at 100 nested messages; this only guards our stack
+const BARE_KEY = /[A-Za-z_$][A-Za-z0-9_$]*/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = { "'": "'", '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 class Parser {
   private i = 0;
@@ -77,7 +80,7 @@ class Parser {
     const c = this.s[this.i];
     if (c === '{') return this.object(path, depth, pos);
     if (c === '[') return this.array(path, depth, pos);
-    if (c === '"') return { t: 'string', v: this.string(path), pos };
+    if (c === '"' || c === "'") return { t: 'string', v: this.string(path), pos };
     for (const [word, node] of [
       ['true', { t: 'bool', v: true }],
       ['false', { t: 'bool', v: false }],
@@ -100,7 +103,7 @@ class Parser {
   private object(path: string, depth: number, pos: Pos): JNode {
     this.i++;
     const entries: JEntry[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, JEntry>();
     this.ws();
     if (this.s[this.i] === '}') {
       this.i++;
@@ -108,18 +111,18 @@ class Parser {
     }
     for (;;) {
       this.ws();
-      if (this.s[this.i] !== '"') this.fail(`unexpected ${this.describe()}, expected a quoted key`, path);
       const keyPos = this.pos();
-      const key = this.string(path);
+      const key = this.key(path);
       this.ws();
       if (this.s[this.i] !== ':') this.fail(`unexpected ${this.describe()}, expected ':'`, keyPath(path, key));
       this.i++;
       const value = this.value(keyPath(path, key), depth + 1);
-      if (seen.has(key)) {
-        this.problems.push({ kind: 'DUPLICATE_KEY', path: keyPath(path, key), message: `duplicate key '${key}'`, ...keyPos });
-      } else {
-        seen.add(key);
-        entries.push({ key, keyPos, value });
+      const earlier = seen.get(key);
+      if (earlier) earlier.value = mergeDuplicate(earlier.value, value);
+      else {
+        const entry = { key, keyPos, value };
+        seen.set(key, entry);
+        entries.push(entry);
       }
       this.ws();
       const c = this.s[this.i++];
@@ -129,7 +132,10 @@ class Parser {
         this.fail(`unexpected ${this.describe()}, expected ',' or '}'`, path);
       }
       this.ws();
-      if (this.s[this.i] === '}') this.fail("trailing comma before '}'", path);
+      if (this.s[this.i] === '}') {
+        this.i++;
+        return { t: 'object', entries, pos };
+      }
     }
   }
 
@@ -151,18 +157,33 @@ class Parser {
         this.fail(`unexpected ${this.describe()}, expected ',' or ']'`, path);
       }
       this.ws();
-      if (this.s[this.i] === ']') this.fail("trailing comma before ']'", path);
+      if (this.s[this.i] === ']') {
+        this.i++;
+        return { t: 'array', items, pos };
+      }
     }
   }
 
+  /** A quoted key, or a bare identifier as protobuf's parser also takes. */
+  private key(path: string): string {
+    const c = this.s[this.i];
+    if (c === '"' || c === "'") return this.string(path);
+    BARE_KEY.lastIndex = this.i;
+    const m = BARE_KEY.exec(this.s);
+    if (!m) this.fail(`unexpected ${this.describe()}, expected a quoted key`, path);
+    this.i += m[0].length;
+    return m[0];
+  }
+
   private string(path: string): string {
+    const quote = this.s.charCodeAt(this.i);
     this.i++; // opening quote
     let out = '';
     let start = this.i;
     for (;;) {
       if (this.i >= this.s.length) this.fail('unterminated string', path);
       const code = this.s.charCodeAt(this.i);
-      if (code === 0x22) break;
+      if (code === quote) break;
       if (code < 0x20) this.fail('control character in string', path);
       if (code === 0x5c) {
         out += this.s.slice(start, this.i);
@@ -189,7 +210,20 @@ class Parser {
   }
 }
 
-/** Parses JSON text; a syntax error stops parsing (node is then undefined), duplicate keys do not. */
+/** A key given twice, as protobuf parses it into one message: objects merge, lists append, else the last wins. */
+function mergeDuplicate(earlier: JNode, later: JNode): JNode {
+  if (earlier.t === 'array' && later.t === 'array') return { ...earlier, items: [...earlier.items, ...later.items] };
+  if (earlier.t !== 'object' || later.t !== 'object') return later;
+  const entries = earlier.entries.map((e) => ({ ...e }));
+  for (const e of later.entries) {
+    const same = entries.find((x) => x.key === e.key);
+    if (same) same.value = mergeDuplicate(same.value, e.value);
+    else entries.push(e);
+  }
+  return { ...earlier, entries };
+}
+
+/** Parses JSON text; a syntax error stops parsing (node is then undefined). */
 export function parseJsonWithPositions(text: string): ParsedJson {
   const p = new Parser(text);
   try {

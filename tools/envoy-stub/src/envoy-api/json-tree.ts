@@ -79,6 +79,20 @@ export function indexPath(base: string, i: number): string {
 }
 
 /** Builds a tree (without positions) from an already parsed JS value. */
+/** The plain JS value of a tree (what JSON.parse would give, with duplicates already merged). */
+export function toValue(n: JNode): unknown {
+  switch (n.t) {
+    case 'object':
+      return Object.fromEntries(n.entries.map((e) => [e.key, toValue(e.value)]));
+    case 'array':
+      return n.items.map(toValue);
+    case 'null':
+      return null;
+    default:
+      return n.v;
+  }
+}
+
 export function fromValue(v: unknown): JNode {
   if (v === null || v === undefined) return { t: 'null' };
   if (typeof v === 'string') return { t: 'string', v };

@@ -77,13 +77,9 @@ export function checkBootstrap(ctx: Ctx, root: JNode): void {
       });
     });
   });
-  const listenerNames = new Set<string>();
+  // Two static listeners with one name are no error (Envoy 1.40 serves the first), so no name check here.
   arrayItems(listeners.node).forEach((l, i) => {
     const p = indexPath(listeners.path, i);
-    const n = sub(l, p, 'name');
-    const name = strValue(n.node);
-    if (name && listenerNames.has(name)) semantic(ctx, n.path, n.node, `error adding listener: duplicate listener name '${name}'`);
-    if (name) listenerNames.add(name);
     const addr = sub(l, p, 'address');
     checkIp(ctx, addr.node, addr.path);
     const extra = sub(l, p, 'additional_addresses');

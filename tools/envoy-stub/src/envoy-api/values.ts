@@ -77,7 +77,11 @@ export function parseScalar(type: string, node: JNode): PV | string {
       return { k: 'float', v };
     }
     case 'bool':
-      return node.t === 'bool' ? { k: 'bool', v: node.v } : `expected true or false, got ${describe(node)}`;
+      if (node.t === 'bool') return { k: 'bool', v: node.v };
+      // Envoy 1.40's protobuf JSON parser also takes a quoted word, as absl::SimpleAtob reads it (checked
+      // against it: "yes", "T", "0" pass; "off" and the number 1 do not).
+      if (node.t === 'string' && /^(true|t|yes|y|1|false|f|no|n|0)$/i.test(node.v)) return { k: 'bool', v: /^(true|t|yes|y|1)$/i.test(node.v) };
+      return `expected true or false, got ${describe(node)}`;
     case 'string':
       return node.t === 'string' ? { k: 'string', v: node.v } : `expected a string, got ${describe(node)}`;
     case 'bytes':

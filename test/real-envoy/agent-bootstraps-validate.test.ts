@@ -1,0 +1,171 @@
+// Every bootstrap the agent can write passes real Envoy's `--mode validate`. Each row runs the real
+// bin/pilot-agent with --binaryPath = a fixture that keeps the file it is started with (-c), then hands
+// that file to real Envoy 1.40 (and to the stub's validate mode, which must agree).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import t, { type Test } from 'tap';
+import { setA } from '../fixtures/certs/pki.js';
+import { writeInPlace } from '../fixtures/certs/volume.js';
+import { agentBin, kubeletExpand, repoRoot, seedPodEnv, seedProxyArgs, withFlag } from '../helpers/agent.js';
+import { freePort } from '../helpers/net.js';
+import { createNetns } from '../helpers/netns.js';
+import { realEnvoyBinary, realEnvoyValidate } from '../helpers/real-envoy.js';
+import { alive } from '../helpers/running-agent.js';
+import { stubValidate } from '../helpers/stub-validate.js';
+
+const captureBin = `${repoRoot}test/fixtures/real-envoy/capture-bootstrap`;
+realEnvoyBinary(); // fail at once, with the fix, when real Envoy is missing
+
+interface Where {
+  readonly dir: string;
+  readonly admin: number;
+  readonly status: number;
+}
+
+interface Row {
+  readonly name: string;
+  /** Flags after `proxy`, role first (`sidecar` or `router`). */
+  readonly args: (w: Where) => string[];
+  readonly env?: Record<string, string>;
+  /** Run the agent in a fresh network namespace (no interface addresses: INSTANCE_IP alone decides IPv6). */
+  readonly netns?: boolean;
+  /** Proves the row's variant really shaped the file. */
+  readonly shaped: (b: any, w: Where) => boolean;
+}
+
+const xds = (b: any): any => b.static_resources.clusters.find((c: { name: string }) => c.name === 'xds-grpc');
+
+const rows: Row[] = [
+  {
+    name: 'the seed\'s istio-proxy arguments (zipkin, NONE, log levels, concurrency)',
+    args: ({ dir, admin, status }) => {
+      let args = kubeletExpand(seedProxyArgs, seedPodEnv).slice(1);
+      args = withFlag(args, '--configPath', `${dir}/proxy`);
+      args = withFlag(args, '--proxyAdminPort', String(admin));
+      return withFlag(args, '--statusPort', String(status));
+    },
+    env: seedPodEnv,
+    shaped: (b) => b.tracing.http.typed_config.collector_cluster === 'zipkin' && xds(b).transport_socket === undefined,
+  },
+  {
+    name: 'zipkin tracing on its own',
+    args: () => ['sidecar', '--zipkinAddress', '127.0.0.1:9411'],
+    shaped: (b) => b.tracing.http.typed_config.collector_cluster === 'zipkin',
+  },
+  {
+    name: 'a statsd sink',
+    args: () => ['sidecar', '--statsdUdpAddress', '127.0.0.1:9125'],
+    shaped: (b) => b.stats_sinks[0].typed_config.address.socket_address.port_value === 9125,
+  },
+  {
+    name: 'controlPlaneAuthPolicy MUTUAL_TLS with the certificate files in --certDir',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/certs`, setA());
+      return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012'];
+    },
+    shaped: (b, { dir }) => xds(b).transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.filename === `${dir}/certs/cert-chain.pem`,
+  },
+  {
+    name: 'the router role',
+    args: () => ['router'],
+    shaped: (b) => String(b.node.id).startsWith('router~'),
+  },
+  {
+    name: 'the Consul registry',
+    args: () => ['sidecar', '--serviceregistry', 'Consul'],
+    shaped: (b) => String(b.node.id).endsWith('.service.consul~service.consul'),
+  },
+  {
+    name: 'the Mock registry',
+    args: () => ['sidecar', '--serviceregistry', 'Mock'],
+    shaped: (b) => String(b.node.id).startsWith('sidecar~127.0.0.1~'),
+  },
+  {
+    name: 'IPv6 only (INSTANCE_IP ::1 in a namespace without IPv4 addresses)',
+    args: () => ['sidecar', '--discoveryAddress', '[::1]:15012'],
+    env: { INSTANCE_IP: '::1' },
+    netns: true,
+    shaped: (b) => b.admin.address.socket_address.address === '::1' && b.static_resources.listeners[0].address.socket_address.address === '::',
+  },
+  {
+    name: 'a custom --templateFile',
+    args: ({ dir }) => {
+      writeFileSync(`${dir}/template.json`, JSON.stringify({
+        node: { id: '{{node_id}}', cluster: '{{cluster}}', metadata: '{{metadata}}' },
+        admin: { address: { socket_address: { address: '{{localhost}}', port_value: '{{admin_port}}' } } },
+        static_resources: { clusters: [{ name: 'agent', type: 'STATIC', connect_timeout: '{{connect_timeout}}', load_assignment: { cluster_name: 'agent', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '{{localhost}}', port_value: '{{status_port}}' } } } }] }] } }] },
+      }));
+      return ['sidecar', '--templateFile', `${dir}/template.json`];
+    },
+    shaped: (b, { status }) => b.static_resources.clusters.length === 1 && b.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value === status,
+  },
+  {
+    name: 'a --customConfigFile, passed as it is',
+    args: ({ dir, admin }) => {
+      writeFileSync(`${dir}/custom.json`, JSON.stringify({ admin: { address: { socket_address: { address: '127.0.0.1', port_value: admin } } }, node: { id: 'custom', cluster: 'custom' } }));
+      return ['sidecar', '--customConfigFile', `${dir}/custom.json`];
+    },
+    shaped: (b) => b.node.id === 'custom',
+  },
+];
+
+/** Run the agent until the fixture has the bootstrap, stop it, and return the file's path. */
+async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; where: Where }> {
+  const dir = mkdtempSync(`${tmpdir()}/real-envoy-bootstrap-`);
+  const where: Where = { dir, admin: await freePort(), status: await freePort() };
+  const file = `${dir}/captured.json`;
+  const args = [
+    agentBin, 'proxy', ...row.args(where),
+    '--binaryPath', captureBin, '--configPath', `${dir}/proxy`,
+    '--proxyAdminPort', String(where.admin), '--statusPort', String(where.status),
+  ];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    POD_NAME: 'app-0', POD_NAMESPACE: 'test', INSTANCE_IP: '127.0.0.1',
+    ENVOY_STATUS_PORT: String(await freePort()), ENVOY_PROMETHEUS_PORT: String(await freePort()),
+    TERMINATION_MESSAGE_PATH: `${dir}/termination-log`,
+    ...row.env,
+    CAPTURE_BOOTSTRAP_TO: file,
+  };
+  const wrapper = row.netns ? ['ip', 'netns', 'exec', await createNetns(t, 'rev')] : [];
+  const [cmd, ...pre] = [...wrapper, process.execPath];
+  const proc = spawn(cmd!, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // The agent's shutdown (drain) is not under test: both are killed once the file is there.
+  const stop = async (): Promise<void> => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    const pid = existsSync(`${file}.pid`) ? Number(readFileSync(`${file}.pid`, 'utf8')) : 0;
+    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+  };
+  t.teardown(async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Wait for the fixture's copy (it renames into place, so existence means complete); the deadline only guards a hang.
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(file)) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`agent exited before starting envoy: ${output.slice(-800)}`);
+    if (Date.now() > deadline) throw new Error(`no bootstrap captured in 30 s: ${output.slice(-800)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop();
+  return { file, where };
+}
+
+for (const row of rows) {
+  t.test(`real envoy --mode validate accepts the bootstrap for ${row.name}`, async (t) => {
+    const { file, where } = await captureBootstrap(t, row);
+    const text = readFileSync(file, 'utf8');
+    t.ok(row.shaped(JSON.parse(text), where), 'the file has the variant\'s shape');
+    const verdict = await realEnvoyValidate(file);
+    t.ok(verdict.ok, 'real envoy accepts it', { output: verdict.output });
+    t.same(await stubValidate(file), { ok: true, reason: '' }, 'and so does the stub\'s validate mode');
+  });
+}
