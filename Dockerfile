@@ -4,18 +4,21 @@
 # Build: compile the agent only, then drop dev dependencies. The stub envoy (tools/) is test tooling and
 # never enters the image, so `npm ci` skips scripts: `prepare` would build the stub too, and no dependency
 # needs its install script (koffi's binaries are prebuilt; the test suite runs with it skipped).
-FROM node:22.21.1-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /src
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# Packages first, in a layer of their own: a source change rebuilds from the COPY of src, not the install.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
 COPY bootstrap-templates ./bootstrap-templates
-RUN npm ci --no-audit --no-fund --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 # Envoy comes from the official image, pinned.
-FROM envoyproxy/envoy:v1.34.4 AS envoy
+FROM envoyproxy/envoy:v1.40.0 AS envoy
 
-FROM node:22.21.1-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 # procps: `ps` for debugging in the container (the agent walks /proc itself); iptables and iproute2: istio-iptables in istio-init.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends procps iptables iproute2 \

@@ -13,8 +13,25 @@ t.test('every base image is pinned to a version', async (t) => {
     t.match(image, /:v?\d+\.\d+\.\d+/, `${image} has a version tag`);
     t.notMatch(image, /:latest$/);
   }
-  t.ok(froms.some((f) => /^FROM node:(2[2-9]|[3-9]\d)\.[\d.]+-bookworm-slim$/.test(f)), 'final stage on slim Debian Node >= 22');
-  t.ok(froms.some((f) => f.startsWith('FROM envoyproxy/envoy:')), 'envoy from the official image');
+  // The image runs the Node the tests run on: the major of the `node` devDependency that pins it for npm scripts.
+  const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { devDependencies: Record<string, string> };
+  const major = /^\^?(\d+)\./.exec(pkg.devDependencies.node ?? '')?.[1];
+  t.equal(major, '24', 'npm scripts run on Node 24 (the node package)');
+  const nodeFroms = froms.filter((f) => f.startsWith('FROM node:'));
+  t.ok(nodeFroms.length >= 2, 'build and final stages');
+  for (const f of nodeFroms) t.match(f, new RegExp(`^FROM node:${major}\\.[\\d.]+-bookworm-slim( AS \\w+)?$`), `${f}: slim Debian, Node ${major}`);
+  t.ok(froms.some((f) => f.startsWith('FROM envoyproxy/envoy:v1.40.')), 'envoy from the official image, the version the tests run (1.40)');
+});
+
+t.test('the build context leaves out installed packages, git history, local keys and build output', async (t) => {
+  const ignored = readFileSync(`${repoRoot}.dockerignore`, 'utf8').split('\n').map((l) => l.trim());
+  for (const entry of ['node_modules', '.git', '.local', '.envoy', 'dist']) t.ok(ignored.includes(entry), `${entry} ignored`);
+});
+
+t.test('a source change does not reinstall packages: npm ci runs before any source is copied', async (t) => {
+  const install = lines.findIndex((l) => /^RUN npm ci\b/.test(l));
+  const firstSource = lines.findIndex((l) => /^COPY (src|bin|bootstrap-templates|tsconfig)/.test(l));
+  t.ok(install > 0 && firstSource > install, 'npm ci layer before the sources');
 });
 
 t.test('every COPY source from the build context exists in the repo', async (t) => {

@@ -87,7 +87,7 @@ export function adoptAccepted(accepted: net.Socket): RawChannel {
   }
   // The accepted socket object is left paused and unreferenced: the IPC pipe now owns the fd.
   accepted.unref();
-  const socket = new net.Socket({ handle: pipe, readable: true, writable: true } as net.SocketConstructorOpts);
+  const socket = new net.Socket({ handle: pipe, readable: true, writable: true } as unknown as net.SocketConstructorOpts);
   return wrap(socket, pipe);
 }
 
@@ -110,7 +110,7 @@ export function connectChannel(path: string): Promise<RawChannel> {
     };
     req.oncomplete = (status: number) => {
       if (status < 0) return fail(status);
-      resolve(wrap(new net.Socket({ handle: pipe, readable: true, writable: true } as net.SocketConstructorOpts), pipe));
+      resolve(wrap(new net.Socket({ handle: pipe, readable: true, writable: true } as unknown as net.SocketConstructorOpts), pipe));
     };
     const err = pipe.connect(req, path);
     if (err < 0) fail(err);
