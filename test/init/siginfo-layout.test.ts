@@ -31,7 +31,9 @@ t.test('the kernel agrees: peeking at a real exited child finds its pid and exit
   t.same(peeked, { pid: child.pid, code: CLD_EXITED, status: 42 }, 'si_pid, si_code and si_status as the kernel wrote them');
   t.equal(listProcesses().find((p) => p.pid === child.pid)?.state, 'Z', 'WNOWAIT: still a zombie after the peek');
   t.equal(await exited, 42, 'libuv still reaps it and Node reports the exit code');
-  t.equal(peekExitedChild(), -1, 'no child left: ECHILD');
+  // -1 (ECHILD) when this process has no other child; 0 (children, none exited) when it has, such as the
+  // esbuild service the tsx loader keeps running. Either way the reaped child is not found again.
+  t.ok([0, -1].includes(peekExitedChild() as number), 'no exited child left');
   t.equal(reapPid(child.pid!), undefined, 'reaping a pid that is not our child any more is a no-op');
   t.throws(() => reapPid(0), /positive pid/, 'pid 0 would mean "any child in my group": refused');
   t.throws(() => reapPid(-1), /positive pid/, 'pid -1 would mean "any child": refused');
