@@ -1,7 +1,9 @@
 // Valid rotations, the ways files really change: each gives exactly one new epoch, with the final
 // contents, and readiness never drops.
 import t, { type Test } from 'tap';
+import { setTimeout as pace } from 'node:timers/promises';
 import { startAgent, type RunningAgent } from '../helpers/running-agent.js';
+import { waitFor } from '../helpers/net.js';
 import { leafFingerprint, setA, setB, setC } from '../fixtures/certs/pki.js';
 import { SecretVolume, writeInPlace } from '../fixtures/certs/volume.js';
 
@@ -89,13 +91,13 @@ t.test('readiness polled every 20 ms stays 200 through a rotation, via envoy and
       seen[via].probes += 1;
       const answer = await agent.get('/healthz/ready', via).then((r) => String(r.status), (e: Error) => e.message);
       if (answer !== '200') seen[via].bad.push(answer);
-      await new Promise((r) => setTimeout(r, 20));
+      await pace(20); // the probes' rate, not a wait for an outcome
     }
   };
   const polling = Promise.all([poll('envoy'), poll('status')]);
   // Counted probes, not elapsed time: some against epoch 0 alone, then some against epoch 1 alone.
   const probesEach = async (n: number): Promise<void> => {
-    while (seen.envoy.probes < n || seen.status.probes < n) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(`${n} probes each way`, () => seen.envoy.probes >= n && seen.status.probes >= n, Infinity);
   };
   await probesEach(5);
   volume.write(setB());

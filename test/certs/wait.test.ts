@@ -3,6 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import t from 'tap';
 import { waitForCertFiles } from '../../src/certs/wait.js';
+import { waitFor } from '../helpers/net.js';
 
 function capture(): { log: Logger; msgs: string[] } {
   const msgs: string[] = [];
@@ -63,7 +64,7 @@ t.test('a FIFO in place of a file is waited past like a missing one, said once, 
   const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
   const waiting = waitForCertFiles([`${dir}/a`, `${dir}/b`], { timeoutMs: 60_000, pollMs: 10, log });
   // Several polls see the FIFO: the complaint is said once.
-  for (let i = 0; i < 1_000 && lines.filter((l) => l.msg === 'still waiting for certificate files').length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor('the first complaint', () => lines.some((l) => l.msg === 'still waiting for certificate files'), 30_000, 10);
   writeFileSync(`${dir}/b.new`, 'B');
   renameSync(`${dir}/b.new`, `${dir}/b`);
   t.equal(await waiting, true);

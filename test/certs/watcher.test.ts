@@ -9,6 +9,7 @@ import type { CertWatchSettings } from '../../src/config/cert-watch.js';
 import { metrics } from '../../src/metrics/registry.js';
 import { fixture, leafFingerprint, setA, setB, type CertSet } from '../fixtures/certs/pki.js';
 import { writeInPlace } from '../fixtures/certs/volume.js';
+import { waitFor as poll } from '../helpers/net.js';
 
 interface Line {
   readonly msg: string;
@@ -33,12 +34,9 @@ function harness(t: Test, settings: Partial<CertWatchSettings> = {}, now?: () =>
     ...(validate ? { validate } : {}),
   });
   const waitFor = async (msg: string, n = 1): Promise<Line> => {
-    for (let tries = 0; tries < 1_000; tries++) {
-      const hits = lines.filter((l) => l.msg === msg);
-      if (hits.length >= n) return hits[n - 1]!;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no ${n}. "${msg}" log line; last: ${JSON.stringify(lines.slice(-3))}`);
+    return poll(`${n}. "${msg}" log line`, () => lines.filter((l) => l.msg === msg)[n - 1], 30_000, 10).catch((e: Error) => {
+      throw new Error(`${e.message}; last: ${JSON.stringify(lines.slice(-3))}`);
+    });
   };
   return { dir, files, lines, reloads, watcher, waitFor, write: (set: Partial<CertSet>) => writeInPlace(dir, set) };
 }
@@ -161,8 +159,7 @@ t.test('invalid at start is reported; stop() ends the watching', async (t) => {
 
 /** Waits until `done` holds, checking every 10 ms (an event count, never a duration, decides). */
 async function until(done: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 1_000 && !done(); tries++) await new Promise((r) => setTimeout(r, 10));
-  if (!done()) throw new Error('condition never held');
+  await poll('the condition', done, 30_000, 10);
 }
 
 /** A clock that counts its readings: the watcher reads it once per check of contents it has not applied. */

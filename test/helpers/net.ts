@@ -2,6 +2,7 @@
 // connection, and waiting for a condition that an event will make true.
 import http from 'node:http';
 import net from 'node:net';
+import { setTimeout as tick } from 'node:timers/promises';
 
 /** A port that was free a moment ago (bind 0, read, close). */
 export function freePort(): Promise<number> {
@@ -43,13 +44,17 @@ export async function httpRequest(method: string, port: number, path: string): P
   return { status, body };
 }
 
-/** Poll `probe` until it gives a value; the bound only turns a hang into a failure. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
+/**
+ * Poll `probe` until it gives a value: the one polling loop of the tests. An event (a log line, a counter, a
+ * stub event, a process state) decides; the bound only turns a hang into a failure (Infinity: tap's per-file
+ * timeout bounds it).
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await tick(everyMs);
   }
 }

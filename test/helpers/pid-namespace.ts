@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Test } from 'tap';
 import { listProcesses } from '../../src/init/proc-stat.js';
 import { repoRoot } from './agent.js';
+import { waitFor } from './net.js';
 
 export type ReaperMode = 'pid1' | 'subreaper';
 export const reaperModes: readonly ReaperMode[] = ['pid1', 'subreaper'];
@@ -84,9 +85,8 @@ export function runFixture(t: Test, name: string, mode: ReaperMode, args: readon
 
 /** Wait (polling /proc) until `pid`'s stat says it is gone or a zombie; no timer, tap bounds it. */
 export async function processGone(pid: number): Promise<void> {
-  for (;;) {
+  await waitFor(`pid ${pid} to be gone`, () => {
     const p = listProcesses().find((x) => x.pid === pid);
-    if (!p || p.state === 'Z') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return !p || p.state === 'Z';
+  }, Infinity);
 }

@@ -4,6 +4,7 @@ import { listProcesses } from '../../src/init/proc-stat.js';
 import { stubBin } from '../helpers/agent.js';
 import { pidNamespaceWrapper } from '../helpers/pid-namespace.js';
 import { startAgent } from '../helpers/running-agent.js';
+import { waitFor } from '../helpers/net.js';
 
 // Black box: the real bin/pilot-agent as PID 1 of a pid namespace, envoy-stub leaving 20 orphans
 // (ENVOY_STUB_GRANDCHILDREN, tools/envoy-stub/src/faults/grandchildren.ts) that are re-parented to the agent.
@@ -62,10 +63,10 @@ t.test('as PID 1 the agent reaps the orphans envoy leaves, and exits 0 on SIGTER
   // The stub reports each orphan's pid (as the namespace sees it). As PID 1 nobody but the agent can
   // reap them, so once all are gone from the namespace — not even zombies — the agent reaped them.
   const orphanPids = (): number[] => agent.events().filter((e) => e.event === 'grandchild').map((e) => e.pid as number);
-  while (orphanPids().length < ORPHANS) await new Promise((r) => setTimeout(r, 50));
+  await waitFor('every orphan reported', () => orphanPids().length >= ORPHANS, Infinity, 50);
   const orphans = new Set(orphanPids());
   const stillThere = (): number => below(agentPid).filter((p) => orphans.has(namespacePid(p) ?? -1)).length;
-  while (stillThere() > 0) await new Promise((r) => setTimeout(r, 50));
+  await waitFor('every orphan reaped', () => stillThere() === 0, Infinity, 50);
   t.pass(`all ${ORPHANS} orphans were reaped while the agent ran`);
   t.equal(agent.proc.exitCode, null, 'the agent is still running');
   sample();

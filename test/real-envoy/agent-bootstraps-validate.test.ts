@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { setA } from '../fixtures/certs/pki.js';
 import { writeInPlace } from '../fixtures/certs/volume.js';
 import { agentBin, kubeletExpand, repoRoot, seedPodEnv, seedProxyArgs, withFlag } from '../helpers/agent.js';
-import { freePort } from '../helpers/net.js';
+import { freePort, waitFor } from '../helpers/net.js';
 import { createNetns } from '../helpers/netns.js';
 import { realEnvoyBinary, realEnvoyValidate } from '../helpers/real-envoy.js';
 import { alive } from '../helpers/running-agent.js';
@@ -149,12 +149,12 @@ async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; wher
     rmSync(dir, { recursive: true, force: true });
   });
   // Wait for the fixture's copy (it renames into place, so existence means complete); the deadline only guards a hang.
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(file)) {
+  await waitFor('the captured bootstrap', () => {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`agent exited before starting envoy: ${output.slice(-800)}`);
-    if (Date.now() > deadline) throw new Error(`no bootstrap captured in 30 s: ${output.slice(-800)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return existsSync(file);
+  }, 30_000, 50).catch((e: Error) => {
+    throw new Error(`${e.message}: ${output.slice(-800)}`);
+  });
   await stop();
   return { file, where };
 }

@@ -131,14 +131,16 @@ t.test('concurrent probes share one admin query', async (t) => {
   const agent = await startAgent(t);
   await agent.waitForMsg('envoy is LIVE');
   await agent.get('/healthz/ready'); // the config check passes once and is remembered
-  // The cached verdict must have aged past its freshness so the burst has to ask envoy. This pause is a
-  // lower bound on elapsed time, which load only lengthens: it decides no outcome.
-  await new Promise((r) => setTimeout(r, freshMs + 100));
-  const before = statsQueries(agent.events());
-  const answers = await Promise.all(Array.from({ length: 50 }, () => agent.get('/healthz/ready')));
-  t.ok(answers.every((a) => a.status === 200));
-  const used = statsQueries(agent.events()) - before;
-  t.ok(used >= 1 && used <= 10, `50 probes cost envoy ${used} admin queries`);
+  // A verdict stays fresh for freshMs after envoy answered: a burst in that time costs envoy nothing. So
+  // burst until one finds it stale and has to ask (no timing decides: the queries counted do).
+  for (let bursts = 1; ; bursts++) {
+    const before = statsQueries(agent.events());
+    const answers = await Promise.all(Array.from({ length: 50 }, () => agent.get('/healthz/ready')));
+    t.ok(answers.every((a) => a.status === 200), `burst ${bursts}: every probe ready`);
+    const used = statsQueries(agent.events()) - before;
+    t.ok(used <= 10, `burst ${bursts}: 50 probes cost envoy ${used} admin queries (fresh for ${freshMs} ms, shared while asked)`);
+    if (used >= 1) break;
+  }
   agent.signal('SIGTERM');
   await agent.exited;
 });

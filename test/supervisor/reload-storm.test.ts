@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as pause } from 'node:timers/promises';
 import t from 'tap';
 import { defaultTemplateFile } from '../../src/config/build.js';
 import { startAgent } from '../helpers/running-agent.js';
@@ -8,7 +9,6 @@ import { startAgent } from '../helpers/running-agent.js';
 // between starts. Here 40 reload requests (SIGHUP, each after a template change) arrive 150 ms apart
 // within an interval of 8 s: one hot restart starts at once, the rest merge into one more.
 const requests = 40;
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 t.test('a storm of reload requests gives a bounded number of hot restarts, ends on the final config and never turns readiness 503', async (t) => {
   const dir = t.testdir({});

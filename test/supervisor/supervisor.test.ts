@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import t from 'tap';
 import { defaultTemplateFile } from '../../src/config/build.js';
 import { alive, startAgent } from '../helpers/running-agent.js';
+import { waitFor } from '../helpers/net.js';
 
 const starts = (events: Record<string, unknown>[]): number[] =>
   events.filter((e) => e.event === 'start' && e.mode !== 'validate').map((e) => e.restartEpoch as number);
@@ -117,7 +118,7 @@ t.test('SIGTERM while envoy is still starting stops it and exits 0', async (t) =
   await agent.waitForMsg('envoy started');
   // Until the stub process has bound its admin port, the honest answer is "unreachable": wait for its
   // own word that it listens, not for a number of tries.
-  while (!agent.events().some((e) => e.event === 'listening' && e.name === 'admin')) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('the stub to listen on admin', () => agent.events().some((e) => e.event === 'listening' && e.name === 'admin'), Infinity);
   const probe = await agent.get('/healthz/ready');
   t.equal(probe.status, 503);
   t.match(probe.body, /^(config not received from XDS server \(is Istiod running\?\): cds updates: 0 successful|server is not live, current state is: (PRE_)?INITIALIZING)/);
@@ -195,7 +196,7 @@ t.test('forwards SIGUSR1 to a LIVE envoy only: one still starting keeps running 
   t.equal(agent.envoyPids().length, 1, 'and it was never restarted');
   agent.signal('SIGUSR1');
   // Until the stub records it; the per-file timeout turns a signal never delivered into a failure.
-  while (usr1AtEnvoy() === 0) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('the stub to record SIGUSR1', () => usr1AtEnvoy() > 0, Infinity);
   t.equal(usr1AtEnvoy(), 1, 'the LIVE envoy got SIGUSR1 (reopen logs)');
   agent.signal('SIGTERM');
   t.equal((await agent.exited).code, 0);
