@@ -1,18 +1,44 @@
-// The one home of the tests' network helpers: a port from the OS, one HTTP exchange on a fresh
+// The one home of the tests' network helpers: a free port, one HTTP exchange on a fresh
 // connection, and waiting for a condition that an event will make true.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as tick } from 'node:timers/promises';
 
-/** A port that was free a moment ago (bind 0, read, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port for a process the test starts (agent, envoy) to bind: picked at random below the ephemeral range,
+ * and proven free by a bind that succeeds (never a fixed number). A port-0 pick comes from inside the
+ * ephemeral range and is free again once checked, so any outgoing connection on the machine may take it as
+ * its local port before the agent or envoy binds it: the likely cause of an envoy that started five times
+ * in one test on a busy machine (an envoy restarted on EADDRINUSE until the connection closed).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = handOut.low + Math.floor(Math.random() * (handOut.high - handOut.low));
+    if (handOut.given.has(port)) continue;
+    if (await bindable(port)) {
+      handOut.given.add(port);
+      return port;
+    }
+  }
+}
+
+const handOut = (() => {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'latin1').trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // not Linux: the usual default
+  }
+  // Well above the ports the seed and Istio use (15000–15090) and below the ephemeral range.
+  return { low: Math.min(20000, ephemeralLow - 2000), high: ephemeralLow, given: new Set<number>() };
+})();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
