@@ -212,7 +212,11 @@ export class Supervisor {
     const started = this.#clock.now();
     const base = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
     const path = hold ? `${base}&skip_exit` : base;
-    void this.admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
+    // Envoy answers an unknown or malformed admin request with a non-200 and no drain: say so, not just errors.
+    void this.admin.post(path).then(
+      (res) => (res.status === 200 ? this.log.info({ path }, 'envoy accepted the drain request') : this.log.warn({ path, status: res.status, body: res.body.trim() }, 'drain request refused')),
+      (e: Error) => this.log.warn({ err: e.message }, 'drain request failed'),
+    );
     if (hold) return;
     const drainDone = drainUntilDone({
       admin: this.admin,
