@@ -4,52 +4,11 @@ import http from 'node:http';
 import t from 'tap';
 import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
 import { startApp } from '../helpers/direct-envoy.js';
+import { keepSending } from '../helpers/keep-sending.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { realEnvoyBinary } from '../helpers/real-envoy.js';
 import { alive, startAgent } from '../helpers/running-agent.js';
 import type { Test } from 'tap';
-
-interface Tally {
-  started: number;
-  completed: number;
-  failures: string[];
-  drainClosed: number;
-}
-
-/** `loops` clients on one keep-alive pool, each sending its next request as soon as the last one is answered. */
-function keepSending(port: number, loops: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: loops });
-  const tally: Tally = { started: 0, completed: 0, failures: [], drainClosed: 0 };
-  let stopped = false;
-  const one = (): Promise<void> =>
-    new Promise((resolve) => {
-      tally.started += 1;
-      const n = tally.started;
-      const req = http.get({ host: '127.0.0.1', port, path: `/r${n}`, agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          if (res.statusCode === 200 && body === `hello from app /r${n}\n`) tally.completed += 1;
-          else tally.failures.push(`#${n}: ${res.statusCode} ${body}`);
-          if (res.headers.connection === 'close') tally.drainClosed += 1;
-          resolve();
-        });
-        res.on('error', (e) => (tally.failures.push(`#${n}: ${e.message}`), resolve()));
-      });
-      req.on('error', (e) => (tally.failures.push(`#${n}: ${e.message}`), resolve()));
-    });
-  const running = Array.from({ length: loops }, async () => {
-    while (!stopped) await one();
-  });
-  return {
-    tally,
-    async stop(): Promise<void> {
-      stopped = true;
-      await Promise.all(running);
-      agent.destroy();
-    },
-  };
-}
 
 async function seededAgent(t: Test, opts: { drain: string; parentShutdown: string; env?: Record<string, string>; args?: string[] }) {
   const appPort = await startApp(t);
