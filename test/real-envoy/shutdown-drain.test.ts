@@ -12,18 +12,20 @@ import type { Test } from 'tap';
 
 async function seededAgent(t: Test, opts: { drain: string; parentShutdown: string; env?: Record<string, string>; args?: string[] }) {
   const appPort = await startApp(t);
-  const inboundPort = await freePort();
-  const xds = await startXdsServer({ snapshot: seedSnapshot({ inboundPort, outboundPort: await freePort(), appPort, version: '1' }) });
+  const [inboundPort, outboundPort] = [await freePort(), await freePort()];
+  const xds = await startXdsServer({ snapshot: seedSnapshot({ inboundPort, outboundPort, appPort, version: '1' }) });
   t.teardown(() => xds.close());
   const agent = await startAgent(t, { ...opts, args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, ...(opts.args ?? [])] });
   await waitFor('readiness 200', async () => (await agent.get('/healthz/ready').catch(() => undefined))?.status === 200, 30_000);
-  return { agent, inboundPort };
+  return { agent, inboundPort, outboundPort };
 }
 
 t.test('SIGTERM: readiness 503 at once, envoy drains the inbound listener, no request fails, envoy stopped after the drain, exit 0', async (t) => {
-  const { agent, inboundPort } = await seededAgent(t, { drain: '4s', parentShutdown: '20s' });
+  const { agent, inboundPort, outboundPort } = await seededAgent(t, { drain: '4s', parentShutdown: '20s' });
   const clients = keepSending(inboundPort, 4);
   t.teardown(() => clients.stop());
+  const outbound = keepSending(outboundPort, 1); // the app's own calls out: not the agent's to drain
+  t.teardown(() => outbound.stop());
   await waitFor('requests flowing', () => clients.tally.completed >= 20, 15_000);
 
   agent.signal('SIGTERM');
@@ -35,8 +37,10 @@ t.test('SIGTERM: readiness 503 at once, envoy drains the inbound listener, no re
   // Envoy's HTTP/1 drain is "connection: close" on responses, ever more often over --drain-time-s (its
   // downstream_cx_drain_close stat stays 0 for these): the clients see it and open new connections.
   await waitFor('envoy to close keep-alive connections for the drain while requests keep flowing', () => clients.tally.drainClosed > 0 && clients.tally.completed > atSigterm + 20, 30_000);
-  await clients.stop();
+  await Promise.all([clients.stop(), outbound.stop()]);
   t.same(clients.tally.failures, [], 'no request failed');
+  t.ok(outbound.tally.completed > 0 && outbound.tally.failures.length === 0, 'the outbound listener kept serving');
+  t.equal(outbound.tally.drainClosed, 0, 'an inbound-only drain leaves the OUTBOUND listener\'s connections alone');
   t.equal(clients.tally.completed, clients.tally.started, `every request started got its full response (${clients.tally.completed})`);
   t.ok(clients.tally.drainClosed > 0, 'envoy answered some with "connection: close" (its drain)');
 
@@ -47,7 +51,7 @@ t.test('SIGTERM: readiness 503 at once, envoy drains the inbound listener, no re
   t.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `drain, then SIGTERM, then stopped: ${order}`);
   t.match(agent.logs.find((l) => l.msg === 'envoy accepted the drain request'), { path: '/drain_listeners?inboundonly&graceful' }, 'real Envoy answered 200 to the drain request');
   t.notOk(msgs.includes('envoy still running at the shutdown deadline; killing it'), 'envoy stopped on SIGTERM, no SIGKILL needed');
-  t.match(agent.logs.find((l) => l.msg === 'envoy stopped'), { code: 0 });
+  t.match(agent.logs.find((l) => l.msg === 'envoy stopped'), { code: 0 }, 'envoy exited 0 on SIGTERM');
   for (const pid of agent.envoyPids()) t.notOk(alive(pid), 'envoy is gone');
 });
 
@@ -84,7 +88,7 @@ t.test('EXIT_ON_ZERO_ACTIVE_CONNECTIONS: the agent exits once the last client co
   const early = msgs.indexOf('drain: no active downstream connections left; ending the drain early');
   t.ok(early > msgs.indexOf('shutdown: draining envoy'), 'the agent said why the drain ended');
   t.ok(msgs.indexOf('drain finished; terminating envoy') > early, 'and then terminated envoy');
-  t.notOk(msgs.includes('envoy still running at the shutdown deadline; killing it'));
+  t.notOk(msgs.includes('envoy still running at the shutdown deadline; killing it'), 'envoy stopped on SIGTERM');
   for (const pid of agent.envoyPids()) t.notOk(alive(pid), 'envoy is gone');
 });
 
@@ -103,7 +107,7 @@ t.test('an envoy stopped with SIGSTOP is SIGKILLed at parentShutdownDuration and
   t.ok(msgs.includes('drain request failed'), 'a stopped envoy does not answer the drain request');
   const sent = agent.logs.filter((l) => l.msg === 'signalling envoy').map((l) => l.signal);
   t.same(sent, ['SIGTERM', 'SIGKILL'], 'SIGTERM after the drain, SIGKILL at the deadline');
-  t.ok(msgs.indexOf('envoy still running at the shutdown deadline; killing it') > msgs.indexOf('drain finished; terminating envoy'));
+  t.ok(msgs.indexOf('envoy still running at the shutdown deadline; killing it') > msgs.indexOf('drain finished; terminating envoy'), 'the kill came at the deadline, after the drain');
   t.match(agent.logs.find((l) => l.msg === 'envoy stopped'), { signal: 'SIGKILL' }, 'envoy died by SIGKILL');
   t.notOk(alive(pid!), 'nothing is left running');
 });
