@@ -37,6 +37,7 @@ export class Supervisor {
   #finish!: (code: number) => void;
   #shutdownStartedAt = 0;
   readonly #drainAbort = new AbortController();
+  #adminGeneration = 0;
 
   constructor(
     readonly config: ProxyConfig,
@@ -75,6 +76,11 @@ export class Supervisor {
   envoyAdminOrigin(): string | undefined {
     const host = this.localhost.includes(':') ? `[${this.localhost}]` : this.localhost;
     return envoyMayRun(this.#machine) ? `http://${host}:${this.config.proxyAdminPort}` : undefined;
+  }
+
+  /** Counts the epochs that went LIVE: each took envoy's admin port over from the one before. */
+  get adminGeneration(): number {
+    return this.#adminGeneration;
   }
 
   /** The admin client of the newest running epoch: the one that owns (or is about to own) the admin port. */
@@ -184,7 +190,9 @@ export class Supervisor {
     this.stats.started(epoch);
     this.log.info({ epoch, envoyPid: proc.pid, args: proc.args }, 'envoy started');
     void this.#runner.waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
-      if (live) this.dispatch({ type: 'epochLive', epoch });
+      if (!live) return;
+      this.#adminGeneration += 1;
+      this.dispatch({ type: 'epochLive', epoch });
     });
     const exit = await proc.exited;
     running.liveAbort.abort();
