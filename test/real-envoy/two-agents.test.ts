@@ -1,8 +1,13 @@
 // Two agents on one host, each supervising real Envoy with its own --baseId and its own xDS server: a hot restart
-// of one never touches the other, whose envoy keeps its pid and epoch and keeps serving throughout.
+// of one (a certificate rotation in its --certDir, or SIGHUP) never touches the other, whose envoy keeps its pid and
+// epoch and keeps serving throughout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import t from 'tap';
 import type { Test } from 'tap';
 import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
+import { setA, setB } from '../fixtures/certs/pki.js';
+import { SecretVolume } from '../fixtures/certs/volume.js';
 import { startApp } from '../helpers/direct-envoy.js';
 import { keepSending } from '../helpers/keep-sending.js';
 import { freePort, request, waitFor } from '../helpers/net.js';
@@ -14,6 +19,8 @@ interface Pod {
   readonly agent: RunningAgent;
   readonly inboundPort: number;
   readonly baseId: number;
+  /** Its mounted secret (kubelet's ..data layout), holding set A at the start. */
+  readonly certs: SecretVolume;
 }
 
 async function startPod(t: Test, name: string): Promise<Pod> {
@@ -22,12 +29,18 @@ async function startPod(t: Test, name: string): Promise<Pod> {
   const xds = await startXdsServer({ snapshot: seedSnapshot({ inboundPort, outboundPort: await freePort(), appPort, version: '1' }) });
   t.teardown(() => xds.close());
   const baseId = await freePort(); // unique on this host now, never 0
+  const dir = mkdtempSync(`${tmpdir()}/two-agents-${name}-`); // t.testdir() is one per test: both pods need their own
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const certDir = `${dir}/certs`;
+  const certs = new SecretVolume(certDir);
+  certs.write(setA());
   const agent = await startAgent(t, {
-    args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, '--baseId', String(baseId)],
+    args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, '--baseId', String(baseId), '--certDir', certDir],
     env: { ENVOY_HOT_RESTART_MIN_INTERVAL: '0s' },
   });
   await waitFor(`${name} ready`, async () => (await agent.get('/healthz/ready').catch(() => undefined))?.status === 200, 30_000);
-  return { name, agent, inboundPort, baseId };
+  await agent.waitForMsg('certificates loaded');
+  return { name, agent, inboundPort, baseId, certs };
 }
 
 /** What envoy's admin says about the process serving it: its epoch and pid-independent identity. */
@@ -40,7 +53,7 @@ async function serverInfo(pod: Pod): Promise<{ epoch: number; baseId: number; up
 }
 
 /** Hot-restart `pod` while clients keep sending through `other`; `other` must not notice. */
-async function hotRestartBeside(t: Test, pod: Pod, other: Pod, n: number): Promise<void> {
+async function hotRestartBeside(t: Test, pod: Pod, other: Pod, n: number, trigger: () => void): Promise<void> {
   const otherPids = other.agent.envoyPids();
   const serving = otherPids.at(-1)!; // the envoy now serving `other` (earlier epochs may have come and gone)
   const otherLogs = other.agent.logs.length;
@@ -59,7 +72,7 @@ async function hotRestartBeside(t: Test, pod: Pod, other: Pod, n: number): Promi
     }
   })();
 
-  pod.agent.signal('SIGHUP'); // the documented hot-restart trigger (Envoy's hot-restarter does the same)
+  trigger();
   await pod.agent.waitForMsg('hot restart complete: new epoch is LIVE', 1, 60_000);
   await pod.agent.waitForMsg('previous envoy epoch exited after hot restart', 1, 60_000); // handed over, drained, gone
   watching = false;
@@ -89,7 +102,8 @@ t.test('two agents with their own base ids: hot-restarting either leaves the oth
   t.not(a.baseId, b.baseId);
   t.equal((await serverInfo(a)).baseId, a.baseId, "a's envoy got a's --baseId");
 
-  await t.test('hot restart of a', (t) => hotRestartBeside(t, a, b, 1));
-  await t.test('hot restart of b', (t) => hotRestartBeside(t, b, a, 1));
+  await t.test('a rotated certificate hot-restarts a', (t) => hotRestartBeside(t, a, b, 1, () => a.certs.write(setB())));
+  t.ok(a.agent.logs.some((l) => l.msg === 'certificates changed; hot-restarting envoy'), 'the rotation was the trigger');
+  await t.test('SIGHUP hot-restarts b', (t) => hotRestartBeside(t, b, a, 1, () => b.agent.signal('SIGHUP')));
   t.equal((await serverInfo(a)).epoch, 1, 'a is still at epoch 1 after b restarted');
 });
