@@ -11,13 +11,16 @@ const pollMs = 200;
  * the admin port for a while, so the answer only counts when its restart_epoch is ours.
  * Resolves false when aborted (the epoch exited first).
  */
-export async function waitUntilLive(admin: Pick<AdminClient, 'get'>, epoch: number, signal: AbortSignal): Promise<boolean> {
+export async function waitUntilLive(admin: Pick<AdminClient, 'get'> & Partial<Pick<AdminClient, 'settle'>>, epoch: number, signal: AbortSignal): Promise<boolean> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await admin.get('/server_info', 1_000);
       if (res.status === 200) {
         const info = JSON.parse(res.body) as { state?: string; command_line_options?: { restart_epoch?: number } };
-        if (info.state === 'LIVE' && Number(info.command_line_options?.restart_epoch) === epoch) return !signal.aborted;
+        if (info.state === 'LIVE' && Number(info.command_line_options?.restart_epoch) === epoch) {
+          admin.settle?.(); // this answer came from our own process: its connections may be kept from now on
+          return !signal.aborted;
+        }
       }
     } catch {
       // Not listening yet, or the admin port is being handed over: try again.

@@ -9,22 +9,27 @@ import type { AppMetricsTarget } from '../config/app-metrics.js';
  * so a scrape does not pay a TCP set-up per source. Closed with the status server.
  */
 export class SourcePools {
-  readonly #pools = new Map<string, Promise<Pool>>();
+  readonly #pools = new Map<string, { readonly generation: number; readonly pool: Promise<Pool> }>();
 
-  get(origin: string): Promise<Pool> {
-    let pool = this.#pools.get(origin);
-    if (!pool) {
-      // undici is loaded on first scrape, off the start-up path.
-      pool = import('undici').then(({ Pool }) => new Pool(origin, { connections: 4, connect: { timeout: 2_000 } }));
-      this.#pools.set(origin, pool);
-    }
+  /**
+   * A new `generation` for an origin replaces its pool (the old one finishes what it carries, then closes):
+   * another process now owns the port, and real Envoy's hot-restart parent keeps answering on connections it
+   * accepted before the handover until it exits, so a kept-alive one would scrape the old epoch.
+   */
+  get(origin: string, generation = 0): Promise<Pool> {
+    const known = this.#pools.get(origin);
+    if (known?.generation === generation) return known.pool;
+    if (known) void known.pool.then((p) => p.close()).catch(() => undefined);
+    // undici is loaded on first scrape, off the start-up path.
+    const pool = import('undici').then(({ Pool }) => new Pool(origin, { connections: 4, connect: { timeout: 2_000 } }));
+    this.#pools.set(origin, { generation, pool });
     return pool;
   }
 
   async close(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map(async (p) => (await p).destroy()));
+    await Promise.all(pools.map(async (p) => (await p.pool).destroy()));
   }
 }
 
@@ -32,6 +37,8 @@ export interface MetricsSources {
   readonly pools: SourcePools;
   /** Envoy's admin origin, e.g. http://127.0.0.1:15000, or undefined while no envoy runs. */
   readonly envoyOrigin: () => string | undefined;
+  /** Changes when another envoy process takes the admin port (see SourcePools.get). */
+  readonly envoyGeneration?: () => number;
   readonly app: AppMetricsTarget | undefined;
   readonly log: Logger;
 }
@@ -69,7 +76,7 @@ export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSo
   // Both upstream requests go out at once, so envoy's and the application's response times overlap;
   // bodies are still copied one after the other, and an unread body waits under TCP back-pressure.
   const envoyOrigin = sources.envoyOrigin();
-  const envoy = envoyOrigin ? open(sources.pools, 'envoy', envoyOrigin, '/stats/prometheus', timeoutMs, signal) : undefined;
+  const envoy = envoyOrigin ? open(sources.pools, 'envoy', envoyOrigin, '/stats/prometheus', timeoutMs, signal, sources.envoyGeneration?.()) : undefined;
   const app = sources.app ? open(sources.pools, 'application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs, signal) : undefined;
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   await write(res, await registry.metrics());
@@ -88,8 +95,8 @@ interface Upstream {
   readonly response: Promise<Dispatcher.ResponseData | Error>;
 }
 
-async function open(pools: SourcePools, source: string, origin: string, path: string, timeoutMs: number, signal: AbortSignal): Promise<Upstream> {
-  const pool = await pools.get(origin);
+async function open(pools: SourcePools, source: string, origin: string, path: string, timeoutMs: number, signal: AbortSignal, generation?: number): Promise<Upstream> {
+  const pool = await pools.get(origin, generation);
   const get = (): Promise<Dispatcher.ResponseData> =>
     pool.request({ method: 'GET', path, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, headers: { accept: 'text/plain;version=0.0.4' } }).then((r) => {
       // The body may fail (a reset, the timeout, the scraper leaving) while it waits its turn, or be

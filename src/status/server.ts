@@ -23,6 +23,8 @@ export interface StatusServerOptions {
   readonly readiness: ReadinessSource;
   /** Envoy's admin origin for the metrics merge, e.g. http://127.0.0.1:15000; undefined while no envoy runs. */
   readonly envoyOrigin: () => string | undefined;
+  /** Changes when another envoy process takes the admin port (a hot restart's child is LIVE). */
+  readonly envoyAdminGeneration?: () => number;
   /** POST /quitquitquit: drain and stop. */
   readonly onQuit: (why: string) => void;
   /** POST /drain: drain and keep running until the next shutdown request. */
@@ -45,7 +47,7 @@ export async function startStatusServer(opts: StatusServerOptions): Promise<Serv
     }
     if (path === '/stats/prometheus' || path === '/metrics') {
       const timeout = req.headers['x-prometheus-scrape-timeout-seconds'];
-      return serveMergedMetrics(res, { pools, envoyOrigin: opts.envoyOrigin, app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
+      return serveMergedMetrics(res, { pools, envoyOrigin: opts.envoyOrigin, ...(opts.envoyAdminGeneration ? { envoyGeneration: opts.envoyAdminGeneration } : {}), app: opts.appMetrics, log: opts.log }, Array.isArray(timeout) ? timeout[0] : timeout);
     }
     if (path.startsWith('/app-health/')) {
       const prober = opts.probes.get(path);

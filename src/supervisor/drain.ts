@@ -36,7 +36,10 @@ export async function drainUntilDone(plan: DrainPlan): Promise<void> {
       errors = 0;
       const active = activeConnections(res.body, plan.ignoredPorts);
       plan.log.debug({ active }, 'drain: active downstream connections');
-      if (active <= 0) return;
+      if (active <= 0) {
+        plan.log.info('drain: no active downstream connections left; ending the drain early');
+        return;
+      }
     } catch (e) {
       errors += 1;
       if (errors >= maxErrors) {

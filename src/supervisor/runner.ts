@@ -15,6 +15,8 @@ export interface EnvoyAdmin {
   get(path: string, timeoutMs?: number): Promise<AdminResponse>;
   post(path: string, timeoutMs?: number): Promise<AdminResponse>;
   close(): Promise<void>;
+  /** This epoch owns the admin port now (see AdminClient.settle). */
+  settle?(): void;
 }
 
 /** One started envoy epoch. */

@@ -37,6 +37,7 @@ export class Supervisor {
   #finish!: (code: number) => void;
   #shutdownStartedAt = 0;
   readonly #drainAbort = new AbortController();
+  #adminGeneration = 0;
 
   constructor(
     readonly config: ProxyConfig,
@@ -75,6 +76,11 @@ export class Supervisor {
   envoyAdminOrigin(): string | undefined {
     const host = this.localhost.includes(':') ? `[${this.localhost}]` : this.localhost;
     return envoyMayRun(this.#machine) ? `http://${host}:${this.config.proxyAdminPort}` : undefined;
+  }
+
+  /** Counts the epochs that went LIVE: each took envoy's admin port over from the one before. */
+  get adminGeneration(): number {
+    return this.#adminGeneration;
   }
 
   /** The admin client of the newest running epoch: the one that owns (or is about to own) the admin port. */
@@ -184,7 +190,9 @@ export class Supervisor {
     this.stats.started(epoch);
     this.log.info({ epoch, envoyPid: proc.pid, args: proc.args }, 'envoy started');
     void this.#runner.waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
-      if (live) this.dispatch({ type: 'epochLive', epoch });
+      if (!live) return;
+      this.#adminGeneration += 1;
+      this.dispatch({ type: 'epochLive', epoch });
     });
     const exit = await proc.exited;
     running.liveAbort.abort();
@@ -212,7 +220,11 @@ export class Supervisor {
     const started = this.#clock.now();
     const base = this.config.role === 'sidecar' ? '/drain_listeners?inboundonly&graceful' : '/drain_listeners?graceful';
     const path = hold ? `${base}&skip_exit` : base;
-    void this.admin.post(path).catch((e: Error) => this.log.warn({ err: e.message }, 'drain request failed'));
+    // Envoy answers an unknown or malformed admin request with a non-200 and no drain: say so, not just errors.
+    void this.admin.post(path).then(
+      (res) => (res.status === 200 ? this.log.info({ path }, 'envoy accepted the drain request') : this.log.warn({ path, status: res.status, body: res.body.trim() }, 'drain request refused')),
+      (e: Error) => this.log.warn({ err: e.message }, 'drain request failed'),
+    );
     if (hold) return;
     const drainDone = drainUntilDone({
       admin: this.admin,

@@ -60,6 +60,7 @@ export async function startDirectEnvoy(t: Test, xdsPort: number): Promise<Direct
     proc.kill('SIGKILL');
     await exited;
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`/dev/shm/envoy_shared_memory_${adminPort * 10}`, { force: true }); // Envoy leaves it even on a clean exit
   });
   const envoy: DirectEnvoy = {
     adminPort,

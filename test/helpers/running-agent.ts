@@ -76,6 +76,15 @@ export class RunningAgent {
     return readFileSync(this.eventLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
+  /** Every --base-id the agent started envoy with. */
+  envoyBaseIds(): number[] {
+    const ids = this.logs.filter((l) => l.msg === 'envoy started').map((l) => {
+      const args = l.args as string[];
+      return Number(args[args.indexOf('--base-id') + 1]);
+    });
+    return [...new Set(ids)];
+  }
+
   /** Every envoy pid the agent reported starting. */
   envoyPids(): number[] {
     return this.logs.filter((l) => l.msg === 'envoy started').map((l) => l.envoyPid as number);
@@ -192,6 +201,8 @@ export async function startAgent(t: Test, opts: StartOptions = {}): Promise<Runn
       }
     }
     rmSync(dir, { recursive: true, force: true });
+    // Real Envoy leaves its hot-restart shared memory behind even on a clean exit; the stub keeps its in `dir`.
+    for (const baseId of agent.envoyBaseIds()) rmSync(`/dev/shm/envoy_shared_memory_${baseId * 10}`, { force: true });
   });
   return agent;
 }

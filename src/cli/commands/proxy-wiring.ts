@@ -24,6 +24,7 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
     log,
     readiness: { lifecycle: () => supervisor.lifecycleReadiness(), admin: () => supervisor.admin },
     envoyOrigin: () => supervisor.envoyAdminOrigin(),
+    envoyAdminGeneration: () => supervisor.adminGeneration,
     onQuit: (why) => supervisor.requestShutdown(why),
     onDrain: (why) => supervisor.requestDrain(why),
   });

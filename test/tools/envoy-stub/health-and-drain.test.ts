@@ -74,3 +74,15 @@ t.test('/drain_listeners without graceful stops listening at once; inboundonly s
   await t.rejects(request(`${outbound.url}/`), { code: 'ECONNREFUSED' });
   t.notOk(outbound.stub.hasExited());
 });
+
+t.test('/drain_listeners?graceful&inboundonly drain-closes only INBOUND listeners, as real Envoy does', async (t) => {
+  const directions = ['INBOUND', 'OUTBOUND', undefined] as const;
+  for (const direction of directions) {
+    const s = await start(t, ['--drain-time-s', '600', '--drain-strategy', 'immediate'], direction ? { listenerExtra: { traffic_direction: direction } } : {});
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
+    await request(`${s.admin}/drain_listeners?graceful&inboundonly&skip_exit`, 'POST');
+    const closes = (await keepAliveGet(agent, `${s.url}/`)).headers.connection === 'close';
+    t.equal(closes, direction === 'INBOUND', `${direction ?? 'no traffic_direction'}: ${closes ? 'drain-closed' : 'kept alive'}`);
+  }
+});

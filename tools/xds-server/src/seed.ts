@@ -24,7 +24,9 @@ export function endpointsFor(clusterName: string, address: string, port: number)
   return { cluster_name: clusterName, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(address, port) } }] }] };
 }
 
-function httpListener(name: string, address: string, port: number, statPrefix: string, routes: Resource): Resource {
+// Istio marks its listeners INBOUND/OUTBOUND: the agent's shutdown drain (/drain_listeners?inboundonly) only reaches
+// listeners whose traffic_direction is INBOUND.
+function httpListener(name: string, direction: 'INBOUND' | 'OUTBOUND', address: string, port: number, statPrefix: string, routes: Resource): Resource {
   const hcm = {
     '@type': hcmType,
     stat_prefix: statPrefix,
@@ -34,6 +36,7 @@ function httpListener(name: string, address: string, port: number, statPrefix: s
   return {
     name,
     address: socket(address, port),
+    traffic_direction: direction,
     filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }],
   };
 }
@@ -65,8 +68,8 @@ export function seedSnapshot(o: SeedOptions = {}): Snapshot {
   return {
     version: o.version ?? '1',
     listeners: [
-      httpListener(n.inboundListener, listen, inboundPort, `inbound_${listen}_${inboundPort}`, { rds: { route_config_name: n.inboundRoute, config_source: ads } }),
-      httpListener(n.outboundListener, listen, outboundPort, `outbound_${listen}_${outboundPort}`, { route_config: routeTo(n.outboundRoute, n.outboundCluster) }),
+      httpListener(n.inboundListener, 'INBOUND', listen, inboundPort, `inbound_${listen}_${inboundPort}`, { rds: { route_config_name: n.inboundRoute, config_source: ads } }),
+      httpListener(n.outboundListener, 'OUTBOUND', listen, outboundPort, `outbound_${listen}_${outboundPort}`, { route_config: routeTo(n.outboundRoute, n.outboundCluster) }),
     ],
     routes: [routeTo(n.inboundRoute, n.inboundCluster)],
     clusters: [

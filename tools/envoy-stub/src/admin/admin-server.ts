@@ -12,8 +12,13 @@ import { ENDPOINTS, helpText } from './endpoints.js';
 
 export class AdminServer {
   private readonly server: http.Server;
+  /**
+   * Accepts for the HTTP server, which never listens itself: closing the port at a child's start-up must leave
+   * the connections already accepted open and kept alive, as real Envoy's parent does until it exits
+   * (http.Server.close() would close the idle ones).
+   */
+  private readonly listener: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private closing = false;
   bound: SocketAddress | undefined;
 
   constructor(
@@ -25,6 +30,8 @@ export class AdminServer {
     this.server = http.createServer((req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 0;
     this.server.on('connection', (s: net.Socket) => this.track(s));
+    this.listener = net.createServer((s) => this.server.emit('connection', s));
+    this.listener.on('error', () => {}); // accept errors after listen(): the connections already open carry on
   }
 
   private track(socket: net.Socket): void {
@@ -43,13 +50,13 @@ export class AdminServer {
 
   async listen(address: SocketAddress): Promise<SocketAddress> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: address.address, port: address.port, ipv6Only: net.isIPv6(address.address) }, () => {
-        this.server.off('error', reject);
+      this.listener.once('error', reject);
+      this.listener.listen({ host: address.address, port: address.port, ipv6Only: net.isIPv6(address.address) }, () => {
+        this.listener.off('error', reject);
         resolve();
       });
     });
-    const a = this.server.address() as net.AddressInfo;
+    const a = this.listener.address() as net.AddressInfo;
     this.bound = { address: a.address, port: a.port };
     return this.bound;
   }
@@ -96,16 +103,13 @@ export class AdminServer {
       'x-content-type-options': 'nosniff',
       server: 'envoy',
       'content-length': Buffer.byteLength(body),
-      ...(this.closing ? { connection: 'close' } : {}),
     });
     res.end(body, after);
   }
 
-  /** Stops accepting (child startup): idle connections close, busy ones after their response. */
+  /** Stops accepting (child startup); connections already accepted stay open and served until the process exits. */
   close(): void {
-    this.closing = true;
-    if (this.server.listening) this.server.close();
-    this.server.closeIdleConnections();
+    if (this.listener.listening) this.listener.close();
   }
 
   /** Shutdown: every admin connection goes at once. */

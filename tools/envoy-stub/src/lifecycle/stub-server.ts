@@ -179,7 +179,7 @@ export class StubServer implements AdminContext {
     this.drain.startDrainSequence(() => {
       this.events.write('drain', { complete: true });
       if (!r.skipExit) this.listeners.stopListeners(r.inboundOnly);
-    });
+    }, r.inboundOnly);
   }
 
   reopenLogs(): void {

@@ -19,7 +19,7 @@ export function handleHttpRequest(
     deps.stats.inc(`${prefix}.downstream_rq_${Math.floor(status / 100)}xx`);
     deps.stats.inc(`${prefix}.downstream_rq_completed`);
     const out: http.OutgoingHttpHeaders = { ...headers, server: 'envoy' };
-    if (deps.drain.drainClose(config.drainType)) out.connection = 'close';
+    if (deps.drain.drainClose(config.drainType, config.direction)) out.connection = 'close';
     if (typeof body === 'string') {
       out['content-length'] = Buffer.byteLength(body);
       res.writeHead(status, out).end(body);
