@@ -72,4 +72,8 @@ t.test('RSS: a plateau that climbs by more than the slack fails; a dip from a ma
   t.notOk(dips.grew, `dips: ${dips.earlyMiB} → ${dips.lateMiB}`);
   const leak = checkRssGrowth(series((s) => 120 + s * 0.1), 0, 600_000);
   t.ok(leak.grew, `leak: ${leak.earlyMiB} → ${leak.lateMiB}`);
+  // The short run (35 s) tolerates a heap still settling, 20 % up, but not a gross leak, 40 % up.
+  const short = (end: number) => checkRssGrowth(Array.from({ length: 35 }, (_, s) => ({ at: s * 1_000, bytes: (s < 26 ? 140 : end) * 1024 * 1024 })), 0, 35_000);
+  t.notOk(short(168).grew, 'short run: +20 % is a heap settling');
+  t.ok(short(196).grew, 'short run: +40 % is a leak');
 });
