@@ -7,21 +7,25 @@ import { runAgent } from '../helpers/agent.js';
 import { startMisbehavingApp, type AppMode } from '../helpers/misbehaving-app.js';
 import { lines } from '../helpers/wait-harness.js';
 
-const waitReasons: [AppMode, RegExp][] = [
-  ['reset-before-headers', /Last error: (connection reset|connection closed before a complete response)/],
-  ['reset-mid-body', /Last error: (connection reset|connection closed before a complete response)/],
-  ['close-mid-body', /Last error: (connection reset|connection closed before a complete response)/],
-  ['garbage', /Last error: .+/],
-  ['slow-headers', /Last error: no response within 200ms$/m],
-  ['slow-body', /Last error: no response within 200ms$/m],
+// The request timeout of each attempt: short where the app is slow on purpose; generous where it answers
+// (badly) at once, so that on a busy machine its answer, not the clock, ends every attempt.
+const quick = { requestTimeoutMillis: '2000', timeoutSeconds: '3' };
+const slow = { requestTimeoutMillis: '200', timeoutSeconds: '1' };
+const waitReasons: [AppMode, RegExp, typeof quick][] = [
+  ['reset-before-headers', /Last error: (connection reset|connection closed before a complete response)/, quick],
+  ['reset-mid-body', /Last error: (connection reset|connection closed before a complete response)/, quick],
+  ['close-mid-body', /Last error: (connection reset|connection closed before a complete response)/, quick],
+  ['garbage', /Last error: .+/, quick],
+  ['slow-headers', /Last error: no response within 200ms$/m, slow],
+  ['slow-body', /Last error: no response within 200ms$/m, slow],
 ];
 
 t.test('wait: each misbehaviour is a failed attempt with its reason', async (t) => {
   const app = await startMisbehavingApp(t);
-  for (const [mode, reason] of waitReasons) {
+  for (const [mode, reason, bounds] of waitReasons) {
     await app.setMode(mode);
     const url = `http://127.0.0.1:${app.port}/healthz/ready`;
-    const res = await runAgent(['wait', '--url', url, '--timeoutSeconds', '1', '--requestTimeoutMillis', '200', '--periodMillis', '50']);
+    const res = await runAgent(['wait', '--url', url, '--timeoutSeconds', bounds.timeoutSeconds, '--requestTimeoutMillis', bounds.requestTimeoutMillis, '--periodMillis', '50']);
     t.equal(res.code, 255, `${mode}: exit 255`);
     t.equal(lines(res.stderr).length, 1, `${mode}: one line`);
     t.match(res.stderr, reason, `${mode}: ${res.stderr.trim()}`);
