@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { build as pretty } from 'pino-pretty';
+import { localPodEnv, prettyLogView } from './local-pod.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // Bootstrap files and certs go here (START_ENVOY_DIR moves them, e.g. for a test run beside a local one).
@@ -48,7 +48,7 @@ const binary = envoyBinary();
 
 // One pretty stream for everything: the agent's JSON lines (split whole, so no line interleaves with ours),
 // the xDS server's and the app's.
-const view = pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+const view = prettyLogView();
 const log = (name, msg, fields = {}, level = 30) => view.write(JSON.stringify({ level, time: Date.now(), name, msg, ...fields }) + '\n');
 
 const app = http.createServer((req, res) => {
@@ -83,11 +83,7 @@ const args = [
   ...process.argv.slice(2),
 ];
 const agentEnv = {
-  POD_NAME: 'local-app-0',
-  POD_NAMESPACE: 'default',
-  INSTANCE_IP: '127.0.0.1',
-  SERVICE_ACCOUNT: 'default',
-  ISTIO_METAJSON_LABELS: '{"app":"local-app","version":"v1"}',
+  ...localPodEnv,
   ...env,
   ENVOY_STATUS_PORT: String(ports.envoyStatus),
   ENVOY_PROMETHEUS_PORT: String(ports.prometheus),

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build as pretty } from 'pino-pretty';
+import { localPodEnv, prettyLogView } from './local-pod.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const local = `${root}.local`;
@@ -25,11 +25,7 @@ const args = [
   ...process.argv.slice(2),
 ];
 const env = {
-  POD_NAME: 'local-app-0',
-  POD_NAMESPACE: 'default',
-  INSTANCE_IP: '127.0.0.1',
-  SERVICE_ACCOUNT: 'default',
-  ISTIO_METAJSON_LABELS: '{"app":"local-app","version":"v1"}',
+  ...localPodEnv,
   // The stub's hot-restart state lives next to the bootstrap files, not in /dev/shm.
   ENVOY_STUB_SHM_DIR: local,
   ...process.env,
@@ -40,7 +36,7 @@ console.error(`starting: node ${args.map((a) => a.replace(root, '')).join(' ')}`
 // (the first drains envoy, a second means "stop now").
 const agent = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
 // pino-pretty writes to stdout itself; its readable side would echo the raw JSON.
-agent.stdout.pipe(pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+agent.stdout.pipe(prettyLogView());
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1']) process.on(sig, () => agent.kill(sig));
 agent.on('exit', (code, signal) => {
