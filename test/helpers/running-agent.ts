@@ -76,6 +76,11 @@ export class RunningAgent {
     return readFileSync(this.eventLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
+  /** The restart epoch of every envoy the stub saw start serving (its --mode validate runs left out). */
+  envoyStartEpochs(): number[] {
+    return this.events().filter((e) => e.event === 'start' && e.mode !== 'validate').map((e) => e.restartEpoch as number);
+  }
+
   /** Every --base-id the agent started envoy with. */
   envoyBaseIds(): number[] {
     const ids = this.logs.filter((l) => l.msg === 'envoy started').map((l) => {
