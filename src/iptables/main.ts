@@ -4,7 +4,6 @@
 import { describeError } from '../errors/index.js';
 import { runIstioIptables } from './run.js';
 
-process.setSourceMapsEnabled(true);
 let exitCode: number;
 try {
   exitCode = await runIstioIptables(process.argv.slice(2));
