@@ -40,6 +40,7 @@ t.test('start:envoy serves the app through the inbound listener, and Ctrl-C leav
     }
     await exited;
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`/dev/shm/envoy_shared_memory_${ports.PROXY_ADMIN_PORT! * 10}`, { force: true }); // Envoy leaves it even on a clean exit
   });
 
   const reply = await waitFor('the app through envoy', () => request(`http://127.0.0.1:${ports.INBOUND_PORT}/hi`).catch(() => undefined), 60_000);
