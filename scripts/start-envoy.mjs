@@ -4,7 +4,7 @@
 // process group of its own, so Ctrl-C reaches only this launcher, which forwards it: the agent drains envoy and
 // exits, then the app and the xDS server close and nothing is left running.
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -103,5 +103,7 @@ agent.on('exit', async (code, signal) => {
   await xds.close();
   app.closeAllConnections();
   app.close();
+  // Real Envoy leaves its shared memory file behind even after a clean exit; this run's envoy is gone.
+  rmSync(`/dev/shm/envoy_shared_memory_${Number(env.BASE_ID ?? 0) * 10}`, { force: true });
   process.exitCode = code ?? (signal ? 1 : 0);
 });

@@ -1,7 +1,7 @@
 // `npm run start:envoy` as a user runs it, on ports from the OS (each overridable by env): the app answers through
 // envoy's inbound listener, and Ctrl-C drains and exits cleanly, leaving nothing listening or running.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import t from 'tap';
@@ -58,5 +58,6 @@ t.test('start:envoy serves the app through the inbound listener, and Ctrl-C leav
   t.equal(await exited, 0, 'exits 0 after the drain');
   t.match(out, /pilot-agent exiting/);
   t.same(started.filter(alive), [], 'neither the agent nor envoy survives');
+  t.notOk(existsSync(`/dev/shm/envoy_shared_memory_${ports.PROXY_ADMIN_PORT! * 10}`), "envoy's shared memory file is removed");
   for (const n of names) t.ok(await refuses(ports[n]!), `${n} closed`);
 });
