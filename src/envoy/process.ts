@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { execa } from 'execa';
 import { LineTail, forwardLines } from './output.js';
 
 export interface EnvoyExit {
@@ -21,37 +21,29 @@ export interface EnvoyProcess {
 }
 
 /**
- * Start one envoy epoch. execa's defaults are wrong for a supervisor, so each is decided here:
- * no `cleanup` (signal-exit re-raises SIGTERM, which PID 1 drops), no automatic force-kill (it would
- * cut a drain), never reject (an exit is an event, not an exception), no buffering (envoy logs forever),
- * and a process group of its own so a signal reaches envoy's children too.
+ * Start one envoy epoch with node:child_process itself. execa (~100 ms and 13 MiB of loading on the start
+ * path) brought nothing a long-lived child needs: no buffering (envoy logs forever), no promise (an exit is an
+ * event, not an exception), no cleanup handler (signal-exit re-raises SIGTERM, which PID 1 drops) and no
+ * force-kill timer (it would cut a drain). A process group of its own, so a signal reaches envoy's children too.
  */
 export function startEnvoy(binaryPath: string, args: readonly string[], epoch: number): EnvoyProcess {
-  const child = execa(binaryPath, args, {
-    cleanup: false,
-    forceKillAfterDelay: false,
-    reject: false,
-    buffer: false,
-    detached: true,
-    stdin: 'ignore',
-    stdout: 'inherit',
-    stderr: 'pipe',
-  });
+  const child = spawn(binaryPath, args, { detached: true, stdio: ['ignore', 'inherit', 'pipe'] });
   const stderrTail = new LineTail();
-  if (child.stderr) forwardLines(child.stderr, process.stderr, stderrTail);
-  // The 'exit' event, not execa's promise: the promise also waits for stdio to close, which a
-  // grandchild holding envoy's stderr could delay indefinitely.
+  // A pipe error (EPIPE, EIO) must not become an uncaught 'error' in PID 1; the exit still arrives.
+  child.stderr.on('error', () => undefined);
+  forwardLines(child.stderr, process.stderr, stderrTail);
+  // The 'exit' event, not 'close': 'close' also waits for stdio to close, which a grandchild holding
+  // envoy's stderr could delay indefinitely.
   const exited = new Promise<EnvoyExit>((resolve) => {
     child.once('exit', (code, signal) => {
       const status = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
       resolve({ code, signal, status });
     });
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return; // a late error from a running child is not a spawn failure
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // a late error (a failed kill) from a running child is not a spawn failure
       resolve({ code: null, signal: null, status: err.code === 'EACCES' ? 126 : 127, spawnError: err.message });
     });
   });
-  void child.catch(() => undefined);
   return {
     epoch,
     pid: child.pid,

@@ -7,7 +7,6 @@ import { AdminClient, type AdminResponse } from '../envoy/admin.js';
 import { envoyArgs } from '../envoy/args.js';
 import { waitUntilLive } from '../envoy/liveness.js';
 import { startEnvoy, type EnvoyExit } from '../envoy/process.js';
-import { validateWithEnvoy } from '../envoy/validate.js';
 import { killTree } from './kill.js';
 
 /** Envoy's admin API as the supervisor uses it; one client per epoch (they take turns on one port). */
@@ -59,7 +58,8 @@ export function envoyRunner(config: ProxyConfig, log: Logger): EnvoyRunner {
       for (const w of generated.warnings) log.warn(w);
       return writeBootstrap(config.configPath, epoch, generated.json);
     },
-    validate: (file) => validateWithEnvoy(config.binaryPath, file),
+    // execa keeps its job here (output captured, a timeout, a forced kill), loaded on the first hot restart only.
+    validate: async (file) => (await import('../envoy/validate.js')).validateWithEnvoy(config.binaryPath, file),
     start(epoch, file) {
       const args = envoyArgs(config, epoch, file);
       const proc = startEnvoy(config.binaryPath, args, epoch);

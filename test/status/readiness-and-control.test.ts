@@ -60,6 +60,8 @@ t.test('POST /drain drains and keeps running; the next SIGTERM stops at once', a
   t.equal((await agent.get('/drain')).status, 405);
   t.same(await agent.post('/drain'), { status: 200, body: 'OK\n' });
   await agent.waitForMsg('draining envoy and holding; the next shutdown request stops it');
+  // The drain request goes out beside that line: wait for envoy's answer, or the SIGTERM below may beat it.
+  await agent.waitForMsg('envoy accepted the drain request');
   t.same(await agent.get('/healthz/ready'), { status: 503, body: 'draining\n' });
   agent.signal('SIGTERM');
   await agent.waitForMsg('second shutdown request: skipping the rest of the drain');
