@@ -1,62 +1,43 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { zombiesReapedTotal } from '../init/index.js';
+import type { Registry } from 'prom-client';
+import { metrics } from './recorders.js';
 
-// The one registry every part of the agent records into; the status server exposes it on
-// /stats/prometheus ahead of envoy's and the application's metrics. Names carry the istio_agent_ prefix.
-export const registry = new Registry();
+export { metrics } from './recorders.js';
 
-let defaultsOn = false;
-/** Process and event-loop metrics; started by the proxy command only (they sample in the background). */
+let processMetrics = false;
+/** Process and event-loop metrics, for the proxy command only; they start with the registry, on the first scrape. */
 export function collectProcessMetrics(): void {
-  if (defaultsOn) return;
-  defaultsOn = true;
-  collectDefaultMetrics({ register: registry, prefix: 'istio_agent_' });
+  processMetrics = true;
 }
 
-export const metrics = {
-  envoyStarts: new Counter({ name: 'istio_agent_envoy_starts_total', help: 'Envoy processes started, any epoch.', registers: [registry] }),
-  envoyRestarts: new Counter({
-    name: 'istio_agent_envoy_restarts_total',
-    help: 'Envoy restarts by reason: crash (cold, after back-off), hot_restart (new epoch), cold_restart (reload that needed epoch 0).',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-  }),
-  envoyExits: new Counter({ name: 'istio_agent_envoy_exits_total', help: 'Envoy exits by outcome.', labelNames: ['outcome'] as const, registers: [registry] }),
-  envoyEpoch: new Gauge({ name: 'istio_agent_envoy_epoch', help: 'Restart epoch of the newest running envoy; -1 when none runs.', registers: [registry] }),
-  envoyLive: new Gauge({ name: 'istio_agent_envoy_live', help: '1 while an envoy epoch is LIVE and the agent is not draining.', registers: [registry] }),
-  reloadsRejected: new Counter({ name: 'istio_agent_reloads_rejected_total', help: 'New bootstraps rejected (render or envoy --mode validate failed); the running envoy kept serving.', registers: [registry] }),
-  drainSeconds: new Gauge({ name: 'istio_agent_drain_duration_seconds', help: 'How long the last shutdown drain took.', registers: [registry] }),
-  zombiesReaped: new Counter({
-    name: 'istio_agent_zombies_reaped_total',
-    help: 'Orphaned processes reaped by the agent as PID 1 or subreaper.',
-    registers: [registry],
-    // The reaper keeps its own count (it runs before anything else is loaded); read it at scrape time.
-    collect() {
-      this.reset();
-      this.inc(zombiesReapedTotal());
-    },
-  }),
-  certReloads: new Counter({
-    name: 'istio_agent_cert_reloads_total',
-    help: 'Certificate changes seen, by result: applied (hot restart requested), invalid (rejected), unchanged (same contents).',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  }),
-  certExpiry: new Gauge({
-    name: 'istio_agent_cert_expiry_timestamp_seconds',
-    help: 'notAfter of each watched certificate, as a Unix timestamp.',
-    labelNames: ['file'] as const,
-    registers: [registry],
-  }),
-  scrapeFailures: new Counter({
-    name: 'istio_agent_scrape_failures_total',
-    help: 'Failures while merging metrics from a source (envoy, application).',
-    labelNames: ['source'] as const,
-    registers: [registry],
-  }),
-  scrapesAbandoned: new Counter({
-    name: 'istio_agent_scrapes_abandoned_total',
-    help: 'Metric scrapes whose client hung up before the end (a scrape timeout); what the sources were still sending was dropped.',
-    registers: [registry],
-  }),
-};
+let loaded: Promise<Registry> | undefined;
+
+/**
+ * The prom-client registry behind /stats/prometheus, built on the first scrape: prom-client keeps the job
+ * of rendering the exposition format and Node's process metrics, and its loading stays off the start path.
+ * Each metric copies its recorder's samples at every scrape.
+ */
+export function agentRegistry(): Promise<Registry> {
+  loaded ??= import('prom-client').then(({ Counter, Gauge, Registry, collectDefaultMetrics }) => {
+    const registry = new Registry();
+    for (const recorder of Object.values(metrics)) {
+      const { name, help, type, labelNames = [] } = recorder.definition;
+      const Metric = type === 'counter' ? Counter : Gauge;
+      new Metric({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        collect(this: InstanceType<typeof Counter | typeof Gauge>) {
+          this.reset();
+          for (const s of recorder.get().values) {
+            if (this instanceof Gauge) this.set(s.labels, s.value);
+            else (this as InstanceType<typeof Counter>).inc(s.labels, s.value);
+          }
+        },
+      });
+    }
+    if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'istio_agent_' });
+    return registry;
+  });
+  return loaded;
+}

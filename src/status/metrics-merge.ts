@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dispatcher, Pool } from 'undici';
-import { metrics, registry } from '../metrics/registry.js';
+import { agentRegistry, metrics } from '../metrics/registry.js';
 import type { AppMetricsTarget } from '../config/app-metrics.js';
 
 /**
@@ -79,7 +79,7 @@ export async function serveMergedMetrics(res: ServerResponse, sources: MetricsSo
   const envoy = envoyOrigin ? open(sources.pools, 'envoy', envoyOrigin, '/stats/prometheus', timeoutMs, signal, sources.envoyGeneration?.()) : undefined;
   const app = sources.app ? open(sources.pools, 'application', `http://127.0.0.1:${sources.app.port}`, sources.app.path, timeoutMs, signal) : undefined;
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-  await write(res, await registry.metrics());
+  await write(res, await (await agentRegistry()).metrics());
   stage = 'relaying envoy';
   if (envoy) await relay(res, await envoy, sources.log);
   else metrics.scrapeFailures.inc({ source: 'envoy' });

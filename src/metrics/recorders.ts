@@ -1,0 +1,84 @@
+import { zombiesReapedTotal } from '../init/index.js';
+
+export type Labels = Readonly<Record<string, string>>;
+export interface Sample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  readonly labelNames?: readonly string[];
+  /** A value kept elsewhere, read when the metric is exported (instead of recorded here). */
+  readonly readAtExport?: () => number;
+}
+
+/**
+ * One counter or gauge, recorded in plain memory. prom-client renders them, but it is loaded on the
+ * first scrape only (~55 ms of loading with @opentelemetry/api, off the start path), so the agent records
+ * here from its first moment and registry.ts copies the samples into prom-client at every scrape.
+ */
+export class Recorder {
+  readonly #samples = new Map<string, { labels: Labels; value: number }>();
+
+  constructor(readonly definition: MetricDefinition) {}
+
+  inc(labels?: Labels, by = 1): void {
+    const s = this.#sample(labels);
+    s.value += by;
+  }
+
+  set(labelsOrValue: Labels | number, value?: number): void {
+    if (typeof labelsOrValue === 'number') this.#sample(undefined).value = labelsOrValue;
+    else this.#sample(labelsOrValue).value = value ?? 0;
+  }
+
+  /** Every series recorded so far (prom-client's shape, so tests read both the same way). */
+  get(): { values: Sample[] } {
+    const read = this.definition.readAtExport;
+    if (read) return { values: [{ labels: {}, value: read() }] };
+    return { values: [...this.#samples.values()].map((s) => ({ labels: s.labels, value: s.value })) };
+  }
+
+  #sample(labels: Labels | undefined): { labels: Labels; value: number } {
+    const key = labels ? JSON.stringify(Object.entries(labels).sort()) : '';
+    let s = this.#samples.get(key);
+    if (!s) this.#samples.set(key, (s = { labels: labels ? { ...labels } : {}, value: 0 }));
+    return s;
+  }
+}
+
+const counter = (name: string, help: string, labelNames?: readonly string[], readAtExport?: () => number): Recorder =>
+  new Recorder({ name, help, type: 'counter', labelNames, readAtExport });
+const gauge = (name: string, help: string, labelNames?: readonly string[]): Recorder => new Recorder({ name, help, type: 'gauge', labelNames });
+
+// Everything the agent records; the status server exposes it on /stats/prometheus ahead of envoy's and
+// the application's metrics. Names carry the istio_agent_ prefix.
+export const metrics = {
+  envoyStarts: counter('istio_agent_envoy_starts_total', 'Envoy processes started, any epoch.'),
+  envoyRestarts: counter(
+    'istio_agent_envoy_restarts_total',
+    'Envoy restarts by reason: crash (cold, after back-off), hot_restart (new epoch), cold_restart (reload that needed epoch 0).',
+    ['reason'],
+  ),
+  envoyExits: counter('istio_agent_envoy_exits_total', 'Envoy exits by outcome.', ['outcome']),
+  envoyEpoch: gauge('istio_agent_envoy_epoch', 'Restart epoch of the newest running envoy; -1 when none runs.'),
+  envoyLive: gauge('istio_agent_envoy_live', '1 while an envoy epoch is LIVE and the agent is not draining.'),
+  reloadsRejected: counter('istio_agent_reloads_rejected_total', 'New bootstraps rejected (render or envoy --mode validate failed); the running envoy kept serving.'),
+  drainSeconds: gauge('istio_agent_drain_duration_seconds', 'How long the last shutdown drain took.'),
+  // The reaper keeps its own count (it runs before anything else is loaded).
+  zombiesReaped: counter('istio_agent_zombies_reaped_total', 'Orphaned processes reaped by the agent as PID 1 or subreaper.', undefined, zombiesReapedTotal),
+  certReloads: counter(
+    'istio_agent_cert_reloads_total',
+    'Certificate changes seen, by result: applied (hot restart requested), invalid (rejected), unchanged (same contents).',
+    ['result'],
+  ),
+  certExpiry: gauge('istio_agent_cert_expiry_timestamp_seconds', 'notAfter of each watched certificate, as a Unix timestamp.', ['file']),
+  scrapeFailures: counter('istio_agent_scrape_failures_total', 'Failures while merging metrics from a source (envoy, application).', ['source']),
+  scrapesAbandoned: counter(
+    'istio_agent_scrapes_abandoned_total',
+    'Metric scrapes whose client hung up before the end (a scrape timeout); what the sources were still sending was dropped.',
+  ),
+};
