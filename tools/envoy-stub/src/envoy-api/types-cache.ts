@@ -5,10 +5,14 @@
 // load stats (the work-in-progress set and the types that could not be resolved); and protobufjs' own
 // Enum.fromJSON drops each enum's valuesOptions (deprecated values), kept too.
 //
-// The key holds the versions of both packages the tree comes from and the loader build's own mtime, so any
-// rebuild or upgrade parses afresh. Writes go to a temporary name and are renamed: stubs starting at the
-// same moment each read a whole file or none.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// The key holds the versions of both packages the tree comes from and a hash of the loader's and this file's
+// code, so a changed loader or an upgrade parses afresh while a rebuild of the same code does not. The file
+// lives in node_modules/.cache, not dist/: `npm run build` empties dist/, and a cache it wipes at every
+// `npm test` (pretest builds) made the first stubs of each run parse in parallel (several CPU-seconds).
+// Writes go to a temporary name and are renamed: stubs starting at the same moment each read a whole file
+// or none.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type * as PB from 'protobufjs';
@@ -36,18 +40,21 @@ export interface Restored {
 const here = fileURLToPath(import.meta.url);
 /** src/ (in-process tests) or dist/ (the stub): one file each, so the two do not overwrite each other's. */
 const flavour = path.basename(path.dirname(path.dirname(here)));
-const cacheFile = path.join(path.dirname(here), '..', '..', 'dist', `envoy-types.${flavour}.cache.json`);
+// tools/envoy-stub/{src,dist}/envoy-api/ → the repository root.
+const repoRoot = path.resolve(path.dirname(here), '..', '..', '..', '..');
+const cacheFile = path.join(repoRoot, 'node_modules', '.cache', 'envoy-stub', `envoy-types.${flavour}.json`);
 
-/** The package versions, and when the loader and this file were last built (a changed loader parses afresh). */
+/** The package versions, and what the loader and this file contain (a changed loader parses afresh). */
 export function cacheKey(versions: readonly string[], loaderUrl: string): string {
-  const mtime = (file: string): number => {
+  const hash = createHash('sha256');
+  for (const file of [fileURLToPath(loaderUrl), here]) {
     try {
-      return statSync(file).mtimeMs;
+      hash.update(readFileSync(file));
     } catch {
-      return 0;
+      hash.update(`missing ${file}`);
     }
-  };
-  return [...versions, mtime(fileURLToPath(loaderUrl)), mtime(here)].join('|');
+  }
+  return [...versions, hash.digest('hex')].join('|');
 }
 
 export function cacheDisabled(): boolean {
