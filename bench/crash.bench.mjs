@@ -1,5 +1,5 @@
-// Envoy crash → ready again, against the configured first back-off (ENVOY_RESTART_BACKOFF) as baseline:
-// what the agent adds beyond the wait it was told to keep.
+// Envoy crash → ready again. No baseline is measured: the configured first back-off (ENVOY_RESTART_BACKOFF)
+// is a constant, shown as "target (constant)"; what the agent adds beyond it includes the stub's own restart.
 import { get, median, startAgent, until } from './lib.mjs';
 
 const backoffMs = 200;
@@ -22,5 +22,5 @@ export default async function run() {
   const xs = [];
   for (let i = 0; i < rounds; i++) xs.push(await once());
   const ms = median(xs);
-  return [{ name: 'envoy crash → ready again', value: Math.round(ms), unit: 'ms', baseline: backoffMs, baselineName: 'configured first back-off', ratio: Number((ms / backoffMs).toFixed(2)), target: 'reported', met: true, samples: xs.map(Math.round) }];
+  return [{ name: 'envoy crash → ready again', value: Math.round(ms), unit: 'ms', baseline: backoffMs, constant: true, baselineName: 'configured first back-off', ratio: Number((ms / backoffMs).toPrecision(3)), target: 'reported', met: true, samples: xs.map(Math.round) }];
 }

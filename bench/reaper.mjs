@@ -1,30 +1,26 @@
 #!/usr/bin/env node
-// Benchmark: how long a PID 1 takes to reap 1000 zombies — our reaper vs Debian's tini, same run,
-// same method. Needs root (unshare) and `tini` on PATH (apt-get install tini); build dist/ first.
+// Benchmark: how long a PID 1 takes to reap 1000 zombies — the whole agent (`pilot-agent proxy`, every module
+// it loads, ready on a fake envoy admin) vs Debian's tini, same run, same method, which goes first alternating
+// each round after a warm-up of each. Needs root (unshare) and `tini` on PATH (apt-get install tini); build
+// dist/ first.
 //
-// Method, identical for both inits: in a fresh pid namespace the init runs an observer process.
-// The host SIGSTOPs the init; the observer makes N orphans that die at once (they stay zombies:
-// the init is stopped); when all N are zombies it notes the time and SIGCONTs the init (from inside
-// the namespace SIGCONT still continues an init), which then gets its pending SIGCHLD and reaps.
-// The observer polls the namespace's own /proc until the zombies are gone: that is the time.
+// Method, identical for both inits: in a fresh pid namespace the init runs an observer process (bench/
+// reaper-observer; for the agent it is the "envoy" binary, so it is the agent's child as it is tini's).
+// Once the agent is ready the host SIGSTOPs the init and says go through a FIFO; the observer makes N orphans
+// that die at once (they stay zombies: the init is stopped); when all N are zombies it notes the time and
+// SIGCONTs the init (from inside the namespace SIGCONT still continues an init), which then gets its pending
+// SIGCHLD and reaps. The observer polls the namespace's own /proc until the zombies are gone: that is the time.
 //
 //   node bench/reaper.mjs [zombies=1000] [rounds=5]
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { baseId, benchEnv, freePort, get, median, root, startFakeAdmin, until } from './lib.mjs';
+import { alternate } from './rounds.mjs';
 
-const self = fileURLToPath(import.meta.url);
-
-/** Our init: the agent's reaper as PID 1, running the observer as its only child. */
-async function runInit() {
-  const { installReaper } = await import('../dist/init/index.js');
-  const reaper = installReaper();
-  const observer = spawn(process.execPath, [self, '--observe', process.argv[3]], { stdio: 'inherit' });
-  const code = await new Promise((resolve) => observer.once('exit', (c) => resolve(c ?? 1)));
-  await reaper.finalSweep(1_000);
-  process.exit(code);
-}
+const tag = 'reaper-bench:'; // the observer's lines share stdout with the agent's log
 
 const pids = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n));
 const isZombie = (pid) => {
@@ -36,11 +32,11 @@ const isZombie = (pid) => {
   }
 };
 
-/** Inside the namespace, under either init. Line protocol with the host: ready → go → result. */
-async function observe(n) {
+/** Inside the namespace, under either init: ready → (FIFO) go → result. */
+function observe(n, fifo) {
   const baseline = pids().length;
-  process.stdout.write('ready\n');
-  await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
+  process.stdout.write(`${tag} ready\n`);
+  readFileSync(fifo); // blocks until the host has written 'go' and closed its end
   // The init is stopped now. Double forks (the shell cannot reap them, the init must); each sleep
   // outlives its subshell, so exactly n become the init's zombies.
   spawnSync('sh', ['-c', `i=0; while [ $i -lt ${n} ]; do (sleep 0.05 &); i=$((i+1)); done`]);
@@ -53,30 +49,8 @@ async function observe(n) {
     // busy poll: readdir of the namespace's /proc is cheap and has no timer granularity
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(`${JSON.stringify({ zombies, ms })}\n`);
+  process.stdout.write(`${tag} ${JSON.stringify({ zombies, ms })}\n`);
   process.exit(0);
-}
-
-/** One run in a fresh namespace; returns milliseconds from SIGCONT to no zombie left. */
-async function measure(init, n) {
-  const wrapper = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
-  const command = init === 'tini'
-    ? [...wrapper, 'tini', '--', process.execPath, self, '--observe', String(n)]
-    : [...wrapper, process.execPath, self, '--init', String(n)];
-  const proc = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  try {
-    if ((await lines.next()).value !== 'ready') throw new Error(`${init}: observer did not start`);
-    process.kill(findChild(proc.pid), 'SIGSTOP'); // the init, as the host sees it
-    proc.stdin.write('go\n');
-    const result = JSON.parse((await lines.next()).value);
-    const code = await exited;
-    if (code !== 0 || result.zombies !== n) throw new Error(`${init}: bad run ${JSON.stringify({ code, ...result })}`);
-    return result.ms;
-  } finally {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); // --kill-child ends the namespace
-  }
 }
 
 function findChild(ppid) {
@@ -91,24 +65,56 @@ function findChild(ppid) {
   throw new Error(`no child of ${ppid}`);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** One run in a fresh namespace; returns milliseconds from SIGCONT to no zombie left. */
+async function measure(init, n, fakeAdmin) {
+  const dir = mkdtempSync(`${tmpdir()}/pilot-agent-bench-reaper-`);
+  const fifo = `${dir}/go`;
+  spawnSync('mkfifo', [fifo]);
+  const ports = { status: await freePort(), envoyStatus: await freePort(), envoyPrometheus: await freePort() };
+  // One environment for both inits; the agent hands it on to its "envoy", the observer.
+  const env = benchEnv(dir, ports, { REAPER_BENCH_NODE: process.execPath, REAPER_BENCH_ZOMBIES: String(n), REAPER_BENCH_FIFO: fifo });
+  const observer = `${root}bench/reaper-observer`;
+  const wrapper = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
+  const command = init === 'tini'
+    ? [...wrapper, 'tini', '--', observer]
+    : [...wrapper, process.execPath, `${root}bin/pilot-agent`, 'proxy', '--binaryPath', observer, '--configPath', `${dir}/proxy`,
+      '--proxyAdminPort', String(fakeAdmin.port), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15012', '--baseId', baseId()];
+  const proc = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const lines = (async function* () {
+    for await (const line of createInterface({ input: proc.stdout })) if (line.startsWith(tag)) yield line.slice(tag.length).trim();
+  })();
+  try {
+    if ((await lines.next()).value !== 'ready') throw new Error(`${init}: observer did not start`);
+    if (init !== 'tini') await until(async () => (await get(ports.status, '/healthz/ready')) === 200);
+    process.kill(findChild(proc.pid), 'SIGSTOP'); // the init, as the host sees it
+    await writeFile(fifo, 'go\n');
+    const result = JSON.parse((await lines.next()).value);
+    if (result.zombies !== n) throw new Error(`${init}: bad run ${JSON.stringify(result)}`);
+    return result.ms;
+  } finally {
+    proc.kill('SIGKILL'); // --kill-child: the init dies with unshare, and the namespace with its init
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main(n, rounds) {
   if (spawnSync('tini', ['--version']).status !== 0) throw new Error('tini not found: apt-get install -y tini');
-  const times = { tini: [], 'pilot-agent': [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const init of ['tini', 'pilot-agent']) times[init].push(await measure(init, n));
+  const fakeAdmin = await startFakeAdmin();
+  try {
+    const times = await alternate(rounds, { tini: () => measure('tini', n, fakeAdmin), 'pilot-agent': () => measure('pilot-agent', n, fakeAdmin) });
+    for (const [init, xs] of Object.entries(times)) {
+      console.log(`${init.padEnd(12)} reap ${n} zombies as PID 1: median ${median(xs).toFixed(2)} ms, min ${Math.min(...xs).toFixed(2)} ms  (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
+    }
+    // The min is the least disturbed run (a busy machine only ever adds time); both are printed.
+    const ratio = median(times['pilot-agent']) / median(times.tini);
+    const minRatio = Math.min(...times['pilot-agent']) / Math.min(...times.tini);
+    console.log(`ratio pilot-agent/tini: ${ratio.toFixed(2)}x by median, ${minRatio.toFixed(2)}x by min (target <= 2x)`);
+  } finally {
+    await fakeAdmin.close();
   }
-  for (const [init, xs] of Object.entries(times)) {
-    console.log(`${init.padEnd(12)} reap ${n} zombies as PID 1: median ${median(xs).toFixed(2)} ms, min ${Math.min(...xs).toFixed(2)} ms  (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
-  }
-  // The min is the least disturbed run (a busy machine only ever adds time); both are printed.
-  const ratio = median(times['pilot-agent']) / median(times.tini);
-  const minRatio = Math.min(...times['pilot-agent']) / Math.min(...times.tini);
-  console.log(`ratio pilot-agent/tini: ${ratio.toFixed(2)}x by median, ${minRatio.toFixed(2)}x by min (target <= 2x)`);
 }
 
-const [role] = process.argv.slice(2);
-if (role === '--init') await runInit();
-else if (role === '--observe') await observe(Number(process.argv[3]));
+if (process.argv[2] === '--observe') observe(Number(process.env.REAPER_BENCH_ZOMBIES), process.env.REAPER_BENCH_FIFO);
 else await main(Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 5));
