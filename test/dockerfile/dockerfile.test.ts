@@ -59,4 +59,5 @@ t.test('the image carries the agent only: the stub envoy (tools/) is neither cop
   t.notMatch(text, /COPY[^\n]*tools/);
   t.notMatch(text, /envoy-stub/);
   t.match(text, /tsc -p tsconfig\.build\.json/, 'only the agent build config');
+  t.match(text, /node scripts\/bundle-agent\.mjs/, 'the bundle bin/pilot-agent loads is built');
 });
