@@ -1,18 +1,19 @@
 // One agent supervising real Envoy as in a pod: the local xDS server's seed config, an app behind the inbound
 // listener, a kubelet-style secret volume, and the envoy binary behind a recording wrapper. And the proof of one
 // hot restart under load: Envoy's own hand-over, no request lost, readiness 200 throughout.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Test } from 'tap';
 import { seedSnapshot, startXdsServer, type XdsServer } from '../../tools/xds-server/src/index.js';
 import { setA } from '../fixtures/certs/pki.js';
 import { SecretVolume } from '../fixtures/certs/volume.js';
+import { repoRoot } from './agent.js';
 import { startApp } from './direct-envoy.js';
 import { listeningInodes, recordingEnvoy, socketInodesOf, type RecordingEnvoy } from './hot-restart-traces.js';
 import { startLoad, watchReadiness } from './load-witness.js';
 import { freePort, request, waitFor } from './net.js';
 import { realEnvoyBinary } from './real-envoy.js';
-import { alive, startAgent, type RunningAgent, type StartOptions } from './running-agent.js';
+import { alive, startAgent, type AgentLogLine, type RunningAgent, type StartOptions } from './running-agent.js';
 
 export interface Pod {
   readonly agent: RunningAgent;
@@ -24,11 +25,17 @@ export interface Pod {
   readonly dir: string;
 }
 
+export interface PodOptions extends Omit<StartOptions, 'args'> {
+  readonly args?: readonly string[];
+  /** Run from a copy of the default template at `<dir>/template.json` (a test may rewrite it). */
+  readonly ownTemplate?: boolean;
+}
+
 /** `main:info`: Envoy's hot-restart lines ("shutting down due to child request") without the rest of info. */
-export async function startPod(t: Test, opts: StartOptions & { xdsPort?: number } = {}): Promise<Pod> {
+export async function startPod(t: Test, opts: PodOptions = {}): Promise<Pod> {
   const appPort = await startApp(t);
   const inboundPort = await freePort();
-  const xdsPort = opts.xdsPort ?? (await freePort()); // a port of our own: a test may restart the server on it
+  const xdsPort = await freePort(); // a port of our own: a test may restart the server on it
   const xds = await startXdsServer({ port: xdsPort, snapshot: seedSnapshot({ inboundPort, outboundPort: await freePort(), appPort, version: '1' }) });
   t.teardown(() => xds.close());
   const dir = mkdtempSync(`${tmpdir()}/hot-restart-pod-`);
@@ -36,7 +43,11 @@ export async function startPod(t: Test, opts: StartOptions & { xdsPort?: number 
   const certs = new SecretVolume(`${dir}/certs`);
   certs.write(setA());
   const envoy = recordingEnvoy(dir, realEnvoyBinary());
-  const extra = typeof opts.args === 'function' ? [] : (opts.args ?? []);
+  const extra = [...(opts.args ?? [])];
+  if (opts.ownTemplate) {
+    copyFileSync(`${repoRoot}bootstrap-templates/envoy_bootstrap.json`, `${dir}/template.json`);
+    extra.push('--templateFile', `${dir}/template.json`);
+  }
   const agent = await startAgent(t, {
     ...opts,
     args: ['--binaryPath', envoy.bin, '--discoveryAddress', `127.0.0.1:${xdsPort}`, '--certDir', certs.dir, '--proxyLogLevel', 'warning,main:info', ...extra],
@@ -76,15 +87,21 @@ export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger:
   });
   await waitFor('requests flowing on both kinds of connection', () => loads.every((l) => l.tally.answered >= 20) && readiness.answers.length >= 4, 30_000);
   const atTrigger = loads.map((l) => l.tally.answered);
+  const completed = agent.logs.filter((l) => l.msg === 'hot restart complete: new epoch is LIVE').length;
+  const starts = agent.envoyPids().length;
+  const asked = countLines(agent.stderr, 'shutting down due to child request');
+  const logsBefore = agent.logs.length;
 
   trigger();
-  await agent.waitForMsg('hot restart complete: new epoch is LIVE', n, 60_000);
-  const child = agent.envoyPids()[n]!;
-  t.match(agent.logs.filter((l) => l.msg === 'envoy started')[n], { epoch: n }, `the child is epoch ${n}`);
+  await agent.waitForMsg('hot restart complete: new epoch is LIVE', completed + 1, 60_000);
+  t.equal(agent.envoyPids().length, starts + 1, 'one envoy started');
+  const child = agent.envoyPids().at(-1)!;
+  t.match(agent.logs.filter((l) => l.msg === 'envoy started').at(-1), { epoch: n }, `the child is epoch ${n}`);
   t.ok([...listeners].every((i) => socketInodesOf(child).has(i)), 'the child holds the very same listen sockets: passed over by Envoy\'s hot-restart RPC, not bound anew');
   t.same(listeningInodes(pod.inboundPort), listeners, 'no listen socket was added or lost');
 
-  const parentExit = await agent.waitForLog((l) => l.msg === 'previous envoy epoch exited after hot restart' && l.epoch === n - 1, 1, 60_000);
+  const exited = (l: AgentLogLine): boolean => l.msg === 'previous envoy epoch exited after hot restart' && l.epoch === n - 1;
+  const parentExit = await agent.waitForLog(exited, agent.logs.filter(exited).length + 1, 60_000);
   t.notOk(alive(parent), 'the parent is gone');
   const atExit = loads.map((l) => l.tally.answered);
   const probesAtExit = readiness.answers.length;
@@ -93,8 +110,8 @@ export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger:
   await readiness.stop();
 
   t.match(parentExit, { code: 0, signal: null }, 'the parent exited 0');
-  t.notOk(agent.logs.some((l) => l.msg === 'signalling envoy' && l.epoch === n - 1), 'the agent never signalled the parent: it drained and exited on its own');
-  t.equal(countLines(agent.stderr, 'shutting down due to child request'), n, "Envoy's parent exited at its child's request (after --parent-shutdown-time-s)");
+  t.notOk(agent.logs.slice(logsBefore).some((l) => l.msg === 'signalling envoy' && l.epoch === n - 1), 'the agent never signalled the parent: it drained and exited on its own');
+  t.equal(countLines(agent.stderr, 'shutting down due to child request'), asked + 1, "Envoy's parent exited at its child's request (after --parent-shutdown-time-s)");
   loads.forEach((load, i) => {
     const { started, answered, failures } = load.tally;
     const label = `${load.kind} (${load.connections} clients)`;
