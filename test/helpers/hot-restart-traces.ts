@@ -37,11 +37,21 @@ export function rssKiB(pid: number): number {
 }
 
 /**
+ * The id in Envoy 1.40's socket names: 10 × base id + epoch % 3, computed in a signed 32-bit int and printed as an
+ * unsigned 64-bit one, so a base id above 214748364 gives a name like `…_18446744073157992970` (seen by hand with
+ * --base-id 374340865; its shared memory is still named `…_3743408650`). Parent and child agree, so it works.
+ */
+function socketId(baseId: number, epoch: number): string {
+  const id = (baseId * 10 + (epoch % 3)) | 0;
+  return String(id < 0 ? 2n ** 64n + BigInt(id) : BigInt(id));
+}
+
+/**
  * Envoy's hot-restart domain sockets of `baseId` (abstract names, so /proc/net/unix is where they show):
- * each process binds `envoy_domain_socket_{parent,child}_<id>` and the `udp_` pair, id = 10 × base id + epoch % 3.
+ * each process binds `envoy_domain_socket_{parent,child}_<id>` and the `udp_` pair.
  */
 export function hotRestartSockets(baseId: number): string[] {
-  const ids = new Set([0, 1, 2].map((k) => String(baseId * 10 + k)));
+  const ids = new Set([0, 1, 2].map((k) => socketId(baseId, k)));
   const names: string[] = [];
   for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
     const path = line.trim().split(/\s+/)[7];
@@ -53,7 +63,7 @@ export function hotRestartSockets(baseId: number): string[] {
 
 /** The names one epoch binds. */
 export function epochSockets(baseId: number, epoch: number): string[] {
-  const id = baseId * 10 + (epoch % 3);
+  const id = socketId(baseId, epoch);
   return ['child', 'parent', 'udp_child', 'udp_parent'].map((k) => `envoy_domain_socket_${k}_${id}`).sort();
 }
 
