@@ -72,7 +72,7 @@ export async function serverInfo(agent: RunningAgent): Promise<{ epoch: number; 
  * new connections) and readiness is probed; the window opens before the trigger and closes after the parent's exit
  * was observed and more requests were answered. Asserts the hand-over, the load and readiness.
  */
-export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger: () => void): Promise<void> {
+export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger: () => void | Promise<void>): Promise<void> {
   const { agent } = pod;
   const parent = agent.envoyPids().at(-1)!;
   const listeners = listeningInodes(pod.inboundPort);
@@ -92,7 +92,7 @@ export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger:
   const asked = countLines(agent.stderr, 'shutting down due to child request');
   const logsBefore = agent.logs.length;
 
-  trigger();
+  await trigger();
   await agent.waitForMsg('hot restart complete: new epoch is LIVE', completed + 1, 60_000);
   t.equal(agent.envoyPids().length, starts + 1, 'one envoy started');
   const child = agent.envoyPids().at(-1)!;
