@@ -1,6 +1,6 @@
 // Twenty hot restarts of real Envoy in a row, each to its end (child LIVE, parent drained and gone): all succeed,
 // and the agent comes out as it went in: the same open file descriptors, the same RSS within a tolerance, one envoy,
-// one epoch's hot-restart sockets, one shared-memory region, one bootstrap file.
+// one epoch's hot-restart sockets, one shared-memory region, one bootstrap file. And after SIGTERM, none of them.
 import { readdirSync, readlinkSync } from 'node:fs';
 import t from 'tap';
 import { hotRestartSockets, epochSockets, openFds, rssKiB, sharedMemoryOf } from '../helpers/hot-restart-traces.js';
@@ -87,4 +87,11 @@ t.test(`${rounds} hot restarts in a row: all succeed; fds, RSS and Envoy's trace
   t.same(sharedMemoryOf(agent.baseId), [`envoy_shared_memory_${agent.baseId * 10}`], 'one shared-memory region for the base id');
   t.same(readdirSync(agent.configPath), [`envoy-rev${last}.json`], "only the running epoch's bootstrap file");
   t.ok(readlinkSync(`/proc/${pids.at(-1)}/exe`).endsWith('envoy'), 'the survivor is envoy');
+
+  agent.signal('SIGTERM');
+  t.equal((await agent.exited).code, 0, 'SIGTERM: exit 0');
+  t.same(pids.filter(alive), [], 'no envoy left');
+  t.same(hotRestartSockets(agent.baseId), [], 'no hot-restart socket left');
+  t.same(sharedMemoryOf(agent.baseId), [], 'no shared-memory region left: the agent removed the one Envoy leaves behind');
+  t.same(readdirSync(agent.configPath), [], 'no bootstrap file left');
 });
