@@ -111,6 +111,8 @@ export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger:
 
   t.match(parentExit, { code: 0, signal: null }, 'the parent exited 0');
   t.notOk(agent.logs.slice(logsBefore).some((l) => l.msg === 'signalling envoy' && l.epoch === n - 1), 'the agent never signalled the parent: it drained and exited on its own');
+  // The parent wrote it before exiting, but its stderr is relayed through the agent's pipe: it may trail the exit.
+  await waitFor("the parent's last lines", () => countLines(agent.stderr, 'shutting down due to child request') > asked, 15_000).catch(() => undefined);
   t.equal(countLines(agent.stderr, 'shutting down due to child request'), asked + 1, "Envoy's parent exited at its child's request (after --parent-shutdown-time-s)");
   loads.forEach((load, i) => {
     const { started, answered, failures } = load.tally;
