@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import type { Test } from 'tap';
-import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
+import { startXdsServer } from '../../tools/xds-server/src/index.js';
 import { initializingBit, sharedMemoryOf } from '../helpers/hot-restart-traces.js';
 import { hotRestartUnderLoad, serverInfo, startPod, type Pod } from '../helpers/hot-restart-pod.js';
 import { startLoad, watchReadiness } from '../helpers/load-witness.js';
