@@ -72,15 +72,15 @@ export async function serverInfo(agent: RunningAgent): Promise<{ epoch: number; 
  * new connections) and readiness is probed; the window opens before the trigger and closes after the parent's exit
  * was observed and more requests were answered. Asserts the hand-over, the load and readiness.
  */
-export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger: () => void | Promise<void>): Promise<void> {
+export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger: () => void | Promise<void>, pace: { everyMs?: number } = {}): Promise<void> {
   const { agent } = pod;
   const parent = agent.envoyPids().at(-1)!;
   const listeners = listeningInodes(pod.inboundPort);
   t.ok(listeners.size > 0 && [...listeners].every((i) => socketInodesOf(parent).has(i)), `the parent holds the inbound listen sockets (${listeners.size})`);
 
   const expectBody = (path: string): string => `hello from app ${path}\n`; // startApp echoes the path
-  const loads = [startLoad(pod.inboundPort, 'keep-alive', { expectBody }), startLoad(pod.inboundPort, 'new connection per request', { expectBody })];
-  const readiness = watchReadiness(agent.ports);
+  const loads = (['keep-alive', 'new connection per request'] as const).map((kind) => startLoad(pod.inboundPort, kind, { expectBody, ...pace }));
+  const readiness = watchReadiness(agent.ports, pace.everyMs);
   t.teardown(async () => {
     await Promise.all(loads.map((l) => l.stop()));
     await readiness.stop();

@@ -82,7 +82,7 @@ export interface ReadinessRecord {
 }
 
 /** Probe /healthz/ready back to back, alternating between the agent's status port and envoy's health listener. */
-export function watchReadiness(ports: { status: number; envoyStatus: number }): ReadinessRecord {
+export function watchReadiness(ports: { status: number; envoyStatus: number }, everyMs = 5): ReadinessRecord {
   const answers: ReadinessRecord['answers'] = [];
   let on = true;
   const loop = (async () => {
@@ -91,7 +91,7 @@ export function watchReadiness(ports: { status: number; envoyStatus: number }): 
       const port = via === 'status' ? ports.status : ports.envoyStatus;
       const r = await request(`http://127.0.0.1:${port}/healthz/ready`, 'GET', {}, 5_000).catch((e: Error) => ({ status: 0, body: e.message }));
       answers.push({ via, status: r.status, body: r.status === 200 ? '' : r.body.trim() });
-      await new Promise((resolve) => setTimeout(resolve, 5)); // ~100 probes a second at most: dense, not a CPU hog
+      await new Promise((resolve) => setTimeout(resolve, everyMs)); // by default ~100 probes a second at most: dense, not a CPU hog
     }
   })();
   return {
