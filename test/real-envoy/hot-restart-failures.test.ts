@@ -63,8 +63,9 @@ t.test('a hot-restart child killed before LIVE: the parent keeps serving, its sh
   const pod = await startPod(t);
   const { agent } = pod;
   const [parent] = agent.envoyPids();
-  // Without a control plane the child cannot reach LIVE (its first LDS/CDS never arrive): it stays INITIALIZING
-  // for as long as the test needs, so "killed before LIVE" is a state, not a race. The parent has its config.
+  // Without a control plane the child cannot reach LIVE: its first CDS/LDS never arrive and the bootstrap's
+  // initial_fetch_timeout 0s lets it wait forever, so "killed before LIVE" is a state, not a race. The parent has
+  // its config.
   await pod.xds.close();
 
   await keepsServing(t, pod, async () => {
