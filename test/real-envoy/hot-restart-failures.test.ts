@@ -56,7 +56,9 @@ t.test('a bootstrap that envoy --mode validate rejects: no new epoch, the parent
   t.equal(initializingBit(agent.baseId), false, 'validate mode never touched the shared memory');
 
   writeFileSync(template, good);
-  await t.test('the next good bootstrap is a hot restart to epoch 1', (t) => hotRestartUnderLoad(t, pod, 1, () => agent.signal('SIGHUP')));
+  agent.signal('SIGHUP');
+  await agent.waitForMsg('hot restart complete: new epoch is LIVE', 1, 60_000);
+  t.same(await serverInfo(agent), { epoch: 1, baseId: agent.baseId, state: 'LIVE' }, 'the next good bootstrap is a hot restart to epoch 1');
 });
 
 t.test('a hot-restart child killed before LIVE: the parent keeps serving, its shared memory stays "initializing", the next reload is cold at epoch 0', async (t) => {
@@ -100,5 +102,6 @@ t.test('a hot-restart child killed before LIVE: the parent keeps serving, its sh
   t.equal(initializingBit(agent.baseId), false, 'the epoch-0 start recreated the shared memory: the bit is clear');
   t.notOk(agent.logs.some((l) => l.msg === 'envoy exited unexpectedly'), 'no crash was counted');
 
+  // The full proof (hand-over, load, readiness) once more: the recreated region serves a hot restart as before.
   await t.test('and hot restarts work again on that base id', (t) => hotRestartUnderLoad(t, pod, 1, () => agent.signal('SIGHUP')));
 });
