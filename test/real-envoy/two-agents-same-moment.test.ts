@@ -30,13 +30,13 @@ t.test('two agents with their own base ids hot-restart at the same moment under 
     t.test('b: SIGHUP → epoch 1', (t) => hotRestartUnderLoad(t, b, 1, together(() => b.agent.signal('SIGHUP')))),
   ]);
 
-  const [startA, startB] = [a, b].map((p, i) => p.agent.logs.slice(logsBefore[i]).find((l) => l.msg === 'hot restart: starting new epoch')!);
-  t.ok(startA && startB, 'both agents began a hot restart');
-  const overlap = (p: Pod, since: number) => p.agent.logs.slice(since);
-  // The two hot restarts overlapped: each agent started its child before the other's child was LIVE.
-  const liveA = Date.parse(String(overlap(a, logsBefore[0]!).find((l) => l.msg === 'hot restart complete: new epoch is LIVE')!.time));
-  const liveB = Date.parse(String(overlap(b, logsBefore[1]!).find((l) => l.msg === 'hot restart complete: new epoch is LIVE')!.time));
-  t.ok(Date.parse(String(startA!.time)) < liveB && Date.parse(String(startB!.time)) < liveA, 'the two hot restarts ran at the same time');
+  // The two hot restarts overlapped: each agent started its new epoch before the other's old epoch was gone (a
+  // hot restart lasts until then: the parent drains for --parent-shutdown-time-s after its child is LIVE).
+  const at = (p: Pod, since: number, msg: string): number => Date.parse(String(p.agent.logs.slice(since).find((l) => l.msg === msg)!.time));
+  const [startA, startB] = [a, b].map((p, i) => at(p, logsBefore[i]!, 'hot restart: starting new epoch'));
+  const [endA, endB] = [a, b].map((p, i) => at(p, logsBefore[i]!, 'previous envoy epoch exited after hot restart'));
+  const t0 = Math.min(startA!, startB!);
+  t.ok(startA! < endB! && startB! < endA!, `the two hot restarts overlapped (ms: a ${startA! - t0}–${endA! - t0}, b ${startB! - t0}–${endB! - t0})`);
   for (const [name, pod] of [['a', a], ['b', b]] as const) {
     t.same(await serverInfo(pod.agent), { epoch: 1, baseId: pod.agent.baseId, state: 'LIVE' }, `${name}: epoch 1 LIVE on its own base id`);
     t.equal(pod.agent.logs.filter((l) => l.msg === 'envoy started').length, 2, `${name}: two envoys in all (epochs 0 and 1)`);
