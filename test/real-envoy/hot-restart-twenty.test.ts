@@ -58,6 +58,7 @@ t.test(`${rounds} hot restarts in a row: all succeed; fds, RSS and Envoy's trace
     rss.push(rssKiB(pid));
     if (epoch === 1 + rounds / 2) heapMid = await heapAfterGc(inspectPort);
   }
+  const heapAfter = await heapAfterGc(inspectPort); // as heapMid: right after a hot restart ended
   const last = 1 + rounds;
 
   t.equal(agent.logs.filter((l) => l.msg === 'hot restart complete: new epoch is LIVE').length, 1 + rounds, `all ${1 + rounds} hot restarts completed`);
@@ -72,7 +73,6 @@ t.test(`${rounds} hot restarts in a row: all succeed; fds, RSS and Envoy's trace
   // code and type feedback for paths that run once per restart, bounded. A leak per epoch (its admin client,
   // stderr tail, listeners, timers) grows linearly: the second ten restarts must add less than 256 KiB.
   const kib = (bytes: number): string => (bytes / 1024).toFixed(0);
-  const heapAfter = await heapAfterGc(inspectPort);
   t.ok(heapAfter - heapMid < 256 * 1024, `live heap: the last ${rounds / 2} hot restarts added under 256 KiB (${kib(heapBefore)} → ${kib(heapMid)} → ${kib(heapAfter)} KiB)`);
   // RSS is mostly the V8 heap as the GC last left it: V8 grows its spaces in steps and gives memory back only when
   // it decides to, so two readings of the same steady agent differ by up to ~17 MiB (seen here). The live heap
