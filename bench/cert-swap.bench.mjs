@@ -3,26 +3,13 @@
 // measured baseline (shown as "target (constant)"); and the
 // readiness answers that were not 200 meanwhile (status port and envoy's health listener, every 20 ms),
 // against the same polling with no rotation.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { get, median, root, startAgent, until } from './lib.mjs';
+import { swap, sets } from './cert-volume.mjs';
+import { get, median, startAgent, until } from './lib.mjs';
 
 const debounceMs = 100;
 const rounds = 5;
-const fixture = (name) => readFileSync(`${root}test/fixtures/certs/${name}`, 'utf8');
-const sets = ['a', 'b'].map((x) => ({ 'cert-chain.pem': fixture(`leaf-${x}.pem`), 'key.pem': fixture(`leaf-${x}.key`), 'root-cert.pem': fixture('root-ca.pem') }));
-
-/** kubelet's AtomicWriter: new ..<n> dir, ..data swapped by rename, user-visible symlinks, old dir removed. */
-function swap(dir, files, n) {
-  mkdirSync(`${dir}/..${n}`);
-  for (const [name, body] of Object.entries(files)) writeFileSync(`${dir}/..${n}/${name}`, body);
-  const previous = existsSync(`${dir}/..data`) ? readlinkSync(`${dir}/..data`) : undefined;
-  symlinkSync(`..${n}`, `${dir}/..data_tmp`);
-  renameSync(`${dir}/..data_tmp`, `${dir}/..data`);
-  for (const name of Object.keys(files)) if (!existsSync(`${dir}/${name}`)) symlinkSync(`..data/${name}`, `${dir}/${name}`);
-  if (previous) rmSync(`${dir}/${previous}`, { recursive: true, force: true });
-}
-
 function events(path) {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

@@ -61,6 +61,8 @@ export type Action =
   | { readonly type: 'drain'; readonly hold?: boolean }
   | { readonly type: 'signal'; readonly epochs: readonly number[]; readonly signal: 'SIGTERM' | 'SIGKILL' | ForwardedSignal }
   | { readonly type: 'giveUp'; readonly epoch: number; readonly exit: EnvoyExit; readonly failures: number }
+  /** Remove what Envoy's hot restart leaves on the host once no epoch of this base id runs (its shared memory). */
+  | { readonly type: 'releaseHotRestartState' }
   | { readonly type: 'exit'; readonly code: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly fields?: Record<string, unknown> };
 
@@ -181,7 +183,20 @@ export function step(m: Machine, e: Event): Action[] {
   const acts = [...filesToDiscard(m, e), ...decide(m, e)];
   // Whatever path led to stopping, nothing may outlive the kill deadline from here.
   if (m.state === 'stopping' && before !== 'stopping' && !m.killArmed) acts.push(...armKillDeadline(m));
-  return acts;
+  return releaseBeforeExit(m, acts);
+}
+
+/**
+ * Real Envoy never unlinks its hot-restart shared memory, not even on a clean exit (seen with 1.40: the region
+ * outlives every epoch, and a child that died before LIVE leaves its INITIALIZING bit set in it). The next epoch 0
+ * recreates it, so it only matters once the agent itself ends: then nothing of this base id runs, and the region
+ * is removed rather than left in the pod's /dev/shm. With an epoch still running (a give-up whose other epochs are
+ * being killed) it is left alone.
+ */
+function releaseBeforeExit(m: Machine, acts: Action[]): Action[] {
+  const exit = acts.findIndex((a) => a.type === 'exit');
+  if (exit < 0 || m.epochs.size > 0) return acts;
+  return [...acts.slice(0, exit), { type: 'releaseHotRestartState' }, ...acts.slice(exit)];
 }
 
 /**

@@ -46,6 +46,8 @@ export interface EnvoyRunner {
   /** Resolves true once this epoch reports LIVE, false when aborted first. */
   waitUntilLive(admin: EnvoyAdmin, epoch: number, signal: AbortSignal): Promise<boolean>;
   discard(file: string): void;
+  /** Remove envoy's hot-restart shared memory of this base id (no epoch of it runs any more). */
+  releaseHotRestartState?(): void;
 }
 
 /** The runner of the agent: envoy's binary, its admin port on loopback, bootstraps under configPath. */
@@ -75,5 +77,14 @@ export function envoyRunner(config: ProxyConfig, log: Logger): EnvoyRunner {
     admin: () => new AdminClient(localhost, config.proxyAdminPort),
     waitUntilLive: (admin, epoch, signal) => waitUntilLive(admin, epoch, signal),
     discard: (file) => rmSync(file, { force: true }),
+    releaseHotRestartState() {
+      // Envoy 1.40 names it after 10 × --base-id (shm_open, so it lives in /dev/shm).
+      const region = `/dev/shm/envoy_shared_memory_${config.baseId * 10}`;
+      try {
+        rmSync(region, { force: true });
+      } catch (e) {
+        log.warn({ region, err: (e as Error).message }, "cannot remove envoy's hot-restart shared memory");
+      }
+    },
   };
 }

@@ -164,6 +164,9 @@ export class Supervisor {
       case 'giveUp':
         this.#giveUp(a.epoch, a.exit, a.failures);
         return;
+      case 'releaseHotRestartState':
+        this.#runner.releaseHotRestartState?.();
+        return;
       case 'exit':
         this.#timers.clearAll();
         this.#drainAbort.abort();

@@ -1,6 +1,6 @@
 // Two agents on one host, each supervising real Envoy with its own --baseId and its own xDS server: a hot restart
 // of one (a certificate rotation in its --certDir, or SIGHUP) never touches the other, whose envoy keeps its pid and
-// epoch and keeps serving throughout.
+// epoch and keeps serving throughout. Hot restarts of both at the same moment: two-agents-same-moment.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import t from 'tap';

@@ -60,7 +60,7 @@ t.test('gives up after the budget of consecutive failed starts, with exit 1', as
   step(m, { type: 'epochExited', epoch: 0, exit: crash });
   step(m, { type: 'backoffElapsed' });
   const acts = step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } });
-  t.same(kinds(acts), ['giveUp', 'exit']);
+  t.same(kinds(acts), ['giveUp', 'releaseHotRestartState', 'exit']);
   t.equal(find(acts, 'exit')?.code, 1);
   t.equal(find(acts, 'giveUp')?.failures, 3);
   t.equal(m.state, 'stopped');
@@ -69,7 +69,7 @@ t.test('gives up after the budget of consecutive failed starts, with exit 1', as
 t.test('envoy exiting 0 on its own (its /quitquitquit) ends the agent with 0, without a restart', async (t) => {
   const m = liveAt0();
   const acts = step(m, { type: 'epochExited', epoch: 0, exit: clean });
-  t.same(kinds(acts), ['exit']);
+  t.same(kinds(acts), ['releaseHotRestartState', 'exit']);
   t.equal(find(acts, 'exit')?.code, 0);
   t.equal(m.state, 'stopped');
   t.equal(m.failures, 0, 'not a failure');
@@ -204,13 +204,13 @@ t.test('shutdown drains every epoch during a hot restart and exits when all are 
   step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
   t.same(find(step(m, { type: 'drainElapsed' }), 'signal')?.epochs, [0, 1]);
   t.same(kinds(step(m, { type: 'epochExited', epoch: 1, exit: clean })), []);
-  t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: clean })), ['exit']);
+  t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: clean })), ['releaseHotRestartState', 'exit']);
 });
 
 t.test('shutdown during back-off or before start exits 0 at once', async (t) => {
   const m = liveAt0();
   step(m, { type: 'epochExited', epoch: 0, exit: crash });
-  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['exit']);
+  t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), ['releaseHotRestartState', 'exit']);
   t.same(kinds(step(m, { type: 'backoffElapsed' })), [], 'no restart after shutdown');
   const idle = newMachine(limits);
   t.same(find(step(idle, { type: 'shutdownRequested', reason: 'x', fast: false }), 'exit'), { type: 'exit', code: 0 });
@@ -420,4 +420,22 @@ t.test('never discards the user\'s --customConfigFile when a reload prepared fro
     step(generated, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
     t.equal(find(step(generated, { type: 'reloadPrepared', epoch: 1, file: '/x/envoy-rev1.json' }), 'discardFile')?.file, '/x/envoy-rev1.json', 'a generated file is still cleaned up');
   }
+});
+
+t.test("the agent's end removes Envoy's hot-restart shared memory only once no epoch of its base id runs", async (t) => {
+  const drained = liveAt1WithParentDraining();
+  step(drained, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
+  step(drained, { type: 'drainElapsed' });
+  t.same(kinds(step(drained, { type: 'epochExited', epoch: 0, exit: clean })), [], 'epoch 1 still runs: nothing to release yet');
+  t.same(kinds(step(drained, { type: 'epochExited', epoch: 1, exit: clean })), ['releaseHotRestartState', 'exit'], 'the last one gone: release, then exit');
+
+  // Giving up while a draining parent is still being killed: it may still be attached, so the region stays.
+  const m = newMachine({ ...limits, restartBudget: 1 });
+  step(m, { type: 'start' });
+  step(m, { type: 'epochLive', epoch: 0 });
+  step(m, { type: 'reloadRequested', reason: 'certs' });
+  step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
+  step(m, { type: 'epochLive', epoch: 1 });
+  const acts = step(m, { type: 'epochExited', epoch: 1, exit: crash });
+  t.same(kinds(acts), ['signal', 'giveUp', 'exit'], 'epoch 0 is being killed: no release');
 });
