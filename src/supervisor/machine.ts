@@ -32,7 +32,7 @@ export type Event =
   | { readonly type: 'shutdownRequested'; readonly reason: string; readonly fast: boolean }
   /** Drain and keep running (POST /drain): the next shutdown request then stops envoy at once. */
   | { readonly type: 'drainRequested'; readonly reason: string }
-  | { readonly type: 'drainElapsed' }
+  | { readonly type: 'drainElapsed'; readonly drainMs: number }
   | { readonly type: 'killDeadline' }
   /** A signal for envoy itself (SIGUSR1: reopen the access logs). */
   | { readonly type: 'forwardRequested'; readonly signal: ForwardedSignal };
@@ -284,7 +284,7 @@ function decide(m: Machine, e: Event): Action[] {
     case 'drainElapsed':
       if (m.state !== 'draining') return [];
       m.state = 'stopping';
-      return [log('info', 'drain finished; terminating envoy'), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
+      return [log('info', 'drain finished; terminating envoy', { drainMs: e.drainMs }), { type: 'signal', epochs: running(m), signal: 'SIGTERM' }];
 
     case 'forwardRequested':
       return onForward(m, e.signal);

@@ -45,9 +45,12 @@ export class SupervisorStats {
     metrics.reloadsRejected.inc();
   }
 
+  /**
+   * Not a metric: a drain ends the agent's life, so a gauge set here was never scraped. The duration is in
+   * the log line that ends the drain instead ("drain finished", drainMs).
+   */
   drained(ms: number): void {
     this.lastDrainMs = ms;
-    metrics.drainSeconds.set(ms / 1000);
   }
 
   lastStderr(epoch: number): readonly string[] {

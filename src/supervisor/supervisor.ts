@@ -240,8 +240,9 @@ export class Supervisor {
       clock: this.#clock,
     });
     void drainDone.then(() => {
-      this.stats.drained(this.#clock.now() - started);
-      this.dispatch({ type: 'drainElapsed' });
+      const drainMs = this.#clock.now() - started;
+      this.stats.drained(drainMs);
+      this.dispatch({ type: 'drainElapsed', drainMs });
     });
   }
 

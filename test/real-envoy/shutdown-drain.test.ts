@@ -49,6 +49,7 @@ t.test('SIGTERM: readiness 503 at once, envoy drains the inbound listener, no re
   const msgs = agent.logs.map((l) => l.msg);
   const order = ['shutdown: draining envoy', 'drain finished; terminating envoy', 'signalling envoy', 'envoy stopped'].map((m) => msgs.indexOf(m));
   t.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `drain, then SIGTERM, then stopped: ${order}`);
+  t.type(agent.logs.find((l) => l.msg === 'drain finished; terminating envoy')?.drainMs, 'number', 'the line that ends the drain says how long it took');
   t.match(agent.logs.find((l) => l.msg === 'envoy accepted the drain request'), { path: '/drain_listeners?inboundonly&graceful' }, 'real Envoy answered 200 to the drain request');
   t.notOk(msgs.includes('envoy still running at the shutdown deadline; killing it'), 'envoy stopped on SIGTERM, no SIGKILL needed');
   t.match(agent.logs.find((l) => l.msg === 'envoy stopped'), { code: 0 }, 'envoy exited 0 on SIGTERM');

@@ -35,6 +35,16 @@ t.test('serves merged metrics that parse as Prometheus text: agent, envoy, then 
     t.equal(sampleValue(r.body, 'istio_agent_envoy_epoch'), 0);
     t.ok(r.body.includes('istio_agent_process_cpu_user_seconds_total'), 'process metrics');
     t.ok(sampleValue(r.body, 'istio_agent_zombies_reaped_total')! >= 0, 'the reaper count is exported');
+    // Labelled counters exist at 0 before their first event, so rate() and increase() see that first event.
+    for (const series of [
+      'istio_agent_envoy_restarts_total{reason="crash"} 0',
+      'istio_agent_envoy_restarts_total{reason="hot_restart"} 0',
+      'istio_agent_envoy_exits_total{outcome="error"} 0',
+      'istio_agent_cert_reloads_total{result="applied"} 0',
+      'istio_agent_cert_reloads_total{result="invalid"} 0',
+      'istio_agent_scrape_failures_total{source="envoy"} 0',
+    ]) t.ok(r.body.includes(`\n${series}\n`), `${series} before any event`);
+    t.match(r.body, /\nistio_agent_build_info\{version="\d+\.\d+\.\d+",node_version="v\d+\.\d+\.\d+"\} 1\n/, 'build info');
   }
   agent.signal('SIGTERM');
   t.equal((await agent.exited).code, 0);

@@ -63,7 +63,7 @@ function simulate(seed: number, steps: number): { trace: string[]; problem?: str
       if (a.type === 'scheduleBackoff') pending.push({ type: 'backoffElapsed' });
       if (a.type === 'scheduleLiveWait') pending.push({ type: 'liveWaitExpired' });
       if (a.type === 'scheduleBudgetReset') pending.push({ type: 'budgetResetDue', epoch: a.epoch });
-      if (a.type === 'drain' && !a.hold) pending.push({ type: 'drainElapsed' });
+      if (a.type === 'drain' && !a.hold) pending.push({ type: 'drainElapsed', drainMs: 1_000 });
       if (a.type === 'signal' && a.signal !== 'SIGUSR1') {
         for (const epoch of a.epochs) {
           const p = running.get(epoch);

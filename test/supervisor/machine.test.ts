@@ -182,7 +182,9 @@ t.test('drains on shutdown, then terminates, then kills at the deadline', async 
   t.equal(m.state, 'draining');
   t.notOk(isServing(m), 'readiness turns 503 at once');
   t.same(kinds(step(m, { type: 'reloadRequested', reason: 'late cert' })), [], 'changes during a drain are ignored');
-  t.same(find(step(m, { type: 'drainElapsed' }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  const ended = step(m, { type: 'drainElapsed', drainMs: 1_234 });
+  t.same(find(ended, 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
+  t.same(find(ended, 'log'), { type: 'log', level: 'info', msg: 'drain finished; terminating envoy', fields: { drainMs: 1_234 } }, 'the line that ends the drain says how long it took');
   t.equal(m.state, 'stopping');
   t.same(find(step(m, { type: 'killDeadline' }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGKILL' });
   t.same(find(step(m, { type: 'epochExited', epoch: 0, exit: { code: null, signal: 'SIGKILL', status: 137 } }), 'exit'), { type: 'exit', code: 0 });
@@ -194,7 +196,7 @@ t.test('a second shutdown request skips the rest of the drain', async (t) => {
   step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
   t.same(find(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false }), 'signal'), { type: 'signal', epochs: [0], signal: 'SIGTERM' });
   t.same(kinds(step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false })), []);
-  t.same(kinds(step(m, { type: 'drainElapsed' })), []);
+  t.same(kinds(step(m, { type: 'drainElapsed', drainMs: 1_000 })), []);
 });
 
 t.test('shutdown drains every epoch during a hot restart and exits when all are gone', async (t) => {
@@ -202,7 +204,7 @@ t.test('shutdown drains every epoch during a hot restart and exits when all are 
   step(m, { type: 'reloadRequested', reason: 'r' });
   step(m, { type: 'reloadPrepared', epoch: 1, file: 'f1' });
   step(m, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
-  t.same(find(step(m, { type: 'drainElapsed' }), 'signal')?.epochs, [0, 1]);
+  t.same(find(step(m, { type: 'drainElapsed', drainMs: 1_000 }), 'signal')?.epochs, [0, 1]);
   t.same(kinds(step(m, { type: 'epochExited', epoch: 1, exit: clean })), []);
   t.same(kinds(step(m, { type: 'epochExited', epoch: 0, exit: clean })), ['releaseHotRestartState', 'exit']);
 });
@@ -248,7 +250,7 @@ t.test('events for unknown epochs or the wrong state change nothing', async (t) 
   const m = liveAt0();
   t.same(step(m, { type: 'epochLive', epoch: 7 }), []);
   t.same(step(m, { type: 'backoffElapsed' }), []);
-  t.same(step(m, { type: 'drainElapsed' }), []);
+  t.same(step(m, { type: 'drainElapsed', drainMs: 1_000 }), []);
   t.same(step(m, { type: 'killDeadline' }), []);
   t.same(step(m, { type: 'start' }), []);
   t.same(step(m, { type: 'liveWaitExpired' }), []);
@@ -425,7 +427,7 @@ t.test('never discards the user\'s --customConfigFile when a reload prepared fro
 t.test("the agent's end removes Envoy's hot-restart shared memory only once no epoch of its base id runs", async (t) => {
   const drained = liveAt1WithParentDraining();
   step(drained, { type: 'shutdownRequested', reason: 'SIGTERM', fast: false });
-  step(drained, { type: 'drainElapsed' });
+  step(drained, { type: 'drainElapsed', drainMs: 1_000 });
   t.same(kinds(step(drained, { type: 'epochExited', epoch: 0, exit: clean })), [], 'epoch 1 still runs: nothing to release yet');
   t.same(kinds(step(drained, { type: 'epochExited', epoch: 1, exit: clean })), ['releaseHotRestartState', 'exit'], 'the last one gone: release, then exit');
 
