@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { formatGoDuration } from '../flags/duration.js';
 import { metrics } from '../metrics/registry.js';
 import type { FileExpiry } from './validate.js';
 
@@ -32,7 +31,7 @@ export class ExpiryWatch {
       if (left <= 0) {
         if (this.#once(`${e.path}:expired`)) this.log.error(fields, 'certificate has expired; TLS with it fails until the files are renewed');
       } else if (left <= this.warningMs) {
-        if (this.#once(`${e.path}:soon`)) this.log.warn({ ...fields, expiresIn: formatGoDuration(Math.round(left / 1000) * 1000) }, 'certificate expires soon');
+        if (this.#once(`${e.path}:soon`)) this.log.warn({ ...fields, expiresInMs: left }, 'certificate expires soon');
       }
     }
   }

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { formatGoDuration } from '../flags/duration.js';
 import { kindOf } from '../fs/file-kind.js';
 
 export interface WaitOptions {
@@ -50,7 +49,7 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
   };
   let missing = await stillMissing();
   if (missing.length === 0) return true;
-  log.info({ missing, timeout: formatGoDuration(timeoutMs) }, 'waiting for certificate files before starting envoy (MUTUAL_TLS)');
+  log.info({ missing, timeoutMs }, 'waiting for certificate files before starting envoy (MUTUAL_TLS)');
   for (;;) {
     try {
       await clock.sleep(pollMs, signal);
@@ -65,15 +64,15 @@ export async function waitForCertFiles(paths: readonly string[], options: WaitOp
     }
     const waited = clock.now() - started;
     if (missing.length === 0) {
-      log.info({ waited: formatGoDuration(waited) }, 'certificate files present');
+      log.info({ waitedMs: waited }, 'certificate files present');
       return true;
     }
     if (waited >= timeoutMs) {
-      log.warn({ missing, waited: formatGoDuration(waited) }, 'certificate files still missing; starting envoy without them');
+      log.warn({ missing, waitedMs: waited }, 'certificate files still missing; starting envoy without them');
       return false;
     }
     if (waited >= nextLog) {
-      log.info({ missing, waited: formatGoDuration(Math.round(waited / 1000) * 1000) }, 'still waiting for certificate files');
+      log.info({ missing, waitedMs: waited }, 'still waiting for certificate files');
       logDelay *= 2;
       nextLog += logDelay;
     }

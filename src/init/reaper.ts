@@ -99,7 +99,7 @@ export class Reaper {
 
   #reaped(pid: number, status: number): void {
     this.stats.zombiesReaped++;
-    this.#log?.debug({ pid, ...describeWaitStatus(status) }, 'reaped orphan');
+    this.#log?.debug({ orphanPid: pid, ...describeWaitStatus(status) }, 'reaped orphan');
   }
 
   /** Stop listening; the subreaper flag stays (it cannot be handed back safely while orphans exist). */

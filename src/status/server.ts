@@ -38,11 +38,21 @@ export interface StatusServerOptions {
  */
 export async function startStatusServer(opts: StatusServerOptions): Promise<Server> {
   const readiness = new Readiness(opts.readiness);
+  // Like Istio's "Envoy proxy is NOT ready", but once per change rather than once per probe: kubelet asks
+  // every few seconds, and an unchanged answer says nothing new.
+  let lastVerdict: { ready: boolean; reason: string } | undefined;
+  const logChange = (v: { ready: boolean; reason: string }): void => {
+    if (lastVerdict && lastVerdict.ready === v.ready && lastVerdict.reason === v.reason) return;
+    lastVerdict = { ready: v.ready, reason: v.reason };
+    if (v.ready) opts.log.info('Envoy proxy is ready');
+    else opts.log.info({ reason: v.reason }, `Envoy proxy is NOT ready: ${v.reason}`);
+  };
   const pools = new SourcePools();
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz/ready') {
       const v = await readiness.check();
+      logChange(v);
       return reply(res, v.ready ? 200 : 503, v.ready ? '' : `${v.reason}\n`);
     }
     if (path === '/stats/prometheus' || path === '/metrics') {

@@ -14,7 +14,7 @@ export function killTree(proc: EnvoyProcess, log: Logger): void {
   try {
     tree = descendants(proc.pid).filter((p) => p.state !== 'Z').map((p) => p.pid);
   } catch (e) {
-    log.warn({ pid: proc.pid, err: (e as Error).message }, "cannot read the process tree; killing envoy's process group only");
+    log.warn({ envoyPid: proc.pid, err: (e as Error).message }, "cannot read the process tree; killing envoy's process group only");
   }
   proc.signal('SIGKILL');
   for (const pid of tree) {
@@ -24,5 +24,5 @@ export function killTree(proc: EnvoyProcess, log: Logger): void {
       // gone with the group already
     }
   }
-  if (tree.length > 0) log.info({ pid: proc.pid, descendants: tree }, "killed envoy's descendants with it");
+  if (tree.length > 0) log.info({ envoyPid: proc.pid, descendants: tree }, "killed envoy's descendants with it");
 }

@@ -27,7 +27,7 @@ export async function waitThenRun(opts: WaitThenRunOptions): Promise<number> {
     cancel.abort();
   });
   try {
-    opts.log.info({ url: opts.url, timeoutSeconds: opts.timeoutMs / 1000 }, 'Waiting for Envoy proxy to be ready');
+    opts.log.info({ url: opts.url, timeoutMs: opts.timeoutMs }, 'Waiting for Envoy proxy to be ready');
     const result = await waitUntilReady({
       url: opts.url,
       timeoutMs: opts.timeoutMs,
@@ -49,7 +49,7 @@ export async function waitThenRun(opts: WaitThenRunOptions): Promise<number> {
     opts.log.info({ attempts: result.attempts }, 'Envoy is ready!');
     if (!opts.command) return 0;
     child = startCommand(opts.command, opts.report);
-    opts.log.info({ command: opts.command, pid: child.pid }, 'command started');
+    opts.log.info({ command: opts.command, childPid: child.pid }, 'command started');
     return await child.exited;
   } finally {
     unroute();

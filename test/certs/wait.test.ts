@@ -37,14 +37,14 @@ t.test('the timeout gives up with a warning, so envoy can start without them', a
 
 t.test('reminders double: after 1 s, 3 s, 7 s… of waiting', async (t) => {
   const dir = t.testdir({});
-  const lines: Array<{ msg: string; waited?: string }> = [];
+  const lines: Array<{ msg: string; waitedMs?: number }> = [];
   const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
   // Virtual time that passes only by the wait's own pauses: the reminders fall where the doubling puts
   // them, however slowly the machine runs the polls.
   let now = 0;
   const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
   t.equal(await waitForCertFiles([`${dir}/a`], { timeoutMs: 10_000, pollMs: 50, log, clock }), false);
-  t.same(lines.filter((l) => l.msg === 'still waiting for certificate files').map((l) => l.waited), ['1s', '3s', '7s']);
+  t.same(lines.filter((l) => l.msg === 'still waiting for certificate files').map((l) => l.waitedMs), [1_000, 3_000, 7_000]);
 });
 
 t.test('an abort (shutdown) ends the wait', async (t) => {

@@ -124,7 +124,7 @@ t.test('expiry: a warning inside the window, an error once expired, each said on
   await h.watcher.start();
   const soon = h.lines.filter((l) => l.msg === 'certificate expires soon');
   t.same(soon.map((l) => l.file), [h.files.certChain, h.files.rootCert], 'both files, at load');
-  t.match(soon[0], { expiresIn: /^\d+h\d+m\d+s$/ });
+  t.type(soon[0]?.expiresInMs, 'number', 'durations in the log are milliseconds, as numbers');
   clock = Date.parse('2200-01-01');
   await h.waitFor('certificate has expired; TLS with it fails until the files are renewed', 2);
   const after = reads;

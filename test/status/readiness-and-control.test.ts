@@ -22,6 +22,11 @@ t.test('readiness reports why envoy is not ready', async (t) => {
     r = await agent.get('/healthz/ready');
   }
   t.same(r, { status: 503, body: 'server is not live, current state is: DRAINING\n' });
+  // Each change of the answer is logged once, as Istio's "Envoy proxy is NOT ready"; the NOT-ready line comes after
+  // every line of the ready probes before it, so the count below is final.
+  const notReady = await agent.waitForMsg('Envoy proxy is NOT ready: server is not live, current state is: DRAINING');
+  t.equal(notReady.reason, 'server is not live, current state is: DRAINING', 'the reason is a field too');
+  t.equal(agent.logs.filter((l) => l.msg === 'Envoy proxy is ready').length, 1, 'many ready answers, one line');
   agent.signal('SIGTERM');
   await agent.exited;
 });
