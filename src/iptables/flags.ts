@@ -14,15 +14,15 @@ export interface FlagDef {
 }
 
 export const flagDefs: readonly FlagDef[] = [
-  { long: 'envoy-port', short: 'p', kind: 'string', defaultValue: '15001', help: 'Specify the envoy port to which redirect all TCP traffic (default $ENVOY_PORT = 15001)' },
-  { long: 'inbound-capture-port', short: 'z', kind: 'string', defaultValue: '15006', help: 'Port to which all inbound TCP traffic to the pod/VM should be redirected to (default $INBOUND_CAPTURE_PORT = 15006)' },
+  { long: 'envoy-port', short: 'p', kind: 'string', defaultValue: '15001', help: 'Specify the envoy port to which redirect all TCP traffic' },
+  { long: 'inbound-capture-port', short: 'z', kind: 'string', defaultValue: '15006', help: 'Port to which all inbound TCP traffic to the pod/VM should be redirected to' },
   { long: 'proxy-uid', short: 'u', kind: 'string', defaultValue: '', help: 'Specify the UID of the user for which the redirection is not applied. Typically, this is the UID of the proxy container' },
-  { long: 'proxy-gid', short: 'g', kind: 'string', defaultValue: '', help: 'Specify the GID of the user for which the redirection is not applied. (same default value as -u param)' },
+  { long: 'proxy-gid', short: 'g', kind: 'string', defaultValue: '', help: 'Specify the GID of the user for which the redirection is not applied. (the same as -u when unset)' },
   { long: 'istio-inbound-interception-mode', short: 'm', kind: 'string', defaultValue: '', help: 'The mode used to redirect inbound connections to Envoy, either "REDIRECT" or "TPROXY"' },
   { long: 'istio-inbound-ports', short: 'b', kind: 'string', defaultValue: '', help: 'Comma separated list of inbound ports for which traffic is to be redirected to Envoy (optional). The wildcard character "*" can be used to configure redirection for all ports. An empty list will disable' },
-  { long: 'istio-local-exclude-ports', short: 'd', kind: 'string', defaultValue: '', help: 'Comma separated list of inbound ports to be excluded from redirection to Envoy (optional). Only applies  when all inbound traffic (i.e. "*") is being redirected (default to $ISTIO_LOCAL_EXCLUDE_PORTS)' },
+  { long: 'istio-local-exclude-ports', short: 'd', kind: 'string', defaultValue: '', help: 'Comma separated list of inbound ports to be excluded from redirection to Envoy (optional). Only applies when all inbound traffic (i.e. "*") is being redirected' },
   { long: 'istio-service-cidr', short: 'i', kind: 'string', defaultValue: '', help: 'Comma separated list of IP ranges in CIDR form to redirect to envoy (optional). The wildcard character "*" can be used to redirect all outbound traffic. An empty list will disable all outbound' },
-  { long: 'istio-service-exclude-cidr', short: 'x', kind: 'string', defaultValue: '', help: 'Comma separated list of IP ranges in CIDR form to be excluded from redirection. Only applies when all  outbound traffic (i.e. "*") is being redirected (default to $ISTIO_SERVICE_EXCLUDE_CIDR)' },
+  { long: 'istio-service-exclude-cidr', short: 'x', kind: 'string', defaultValue: '', help: 'Comma separated list of IP ranges in CIDR form to be excluded from redirection. Only applies when all outbound traffic (i.e. "*") is being redirected' },
   { long: 'istio-local-outbound-ports-exclude', short: 'o', kind: 'string', defaultValue: '', help: 'Comma separated list of outbound ports to be excluded from redirection to Envoy' },
   { long: 'kube-virt-interfaces', short: 'k', kind: 'string', defaultValue: '', help: 'Comma separated list of virtual interfaces whose inbound traffic (from VM) will be treated as outbound' },
   { long: 'istio-inbound-tproxy-mark', short: 't', kind: 'string', defaultValue: '1337', help: 'fwmark used by TPROXY mode' },

@@ -15,7 +15,7 @@ export const waitFlags: readonly FlagSpec[] = [
 export const defaultPorts = { admin: 15000, debug: 15004, status: 15020, health: 15021 } as const;
 
 export const requestFlags: readonly FlagSpec[] = [
-  { name: 'debug-port', type: 'port', default: String(defaultPorts.admin), help: "port to send the request to: envoy's admin (default), the agent's status port, envoy's health port or 15004" },
+  { name: 'debug-port', type: 'port', default: String(defaultPorts.admin), help: "port to send the request to: envoy's admin, the agent's status port, envoy's health port or 15004" },
   { name: 'proxyAdminPort', type: 'port', default: String(defaultPorts.admin), help: 'the admin port the agent was started with (when not 15000); it is then the default and an allowed --debug-port' },
   { name: 'statusPort', type: 'port', default: String(defaultPorts.status), help: 'the status port the agent was started with (when not 15020); an allowed --debug-port' },
 ];

@@ -30,3 +30,16 @@ t.test('prints the version', async (t) => {
   const long = await runAgent(['version']);
   t.match(long.stdout, /^pilot-agent version \d+\.\d+\.\d+ \(node v/);
 });
+
+t.test('every --help lines its columns up, shows each shorthand one way, and each default once', async (t) => {
+  for (const cmd of ['proxy', 'bootstrap', 'wait', 'request', 'istio-iptables']) {
+    const r = await runAgent([cmd, '--help']);
+    const rows = r.stdout.split('\n').filter((l) => /^ {2}(-\w, | {4})--\S/.test(l));
+    t.ok(rows.length > 1, `${cmd}: flag rows`);
+    // The help column: where the text resumes after the flag and its type.
+    const starts = rows.map((l) => /^\s+(?:-\w, )?--\S+(?: \w+)?\s{2,}/.exec(l)?.[0].length);
+    t.same(new Set(starts).size, 1, `${cmd}: every help text starts in one column (${[...new Set(starts)].join(', ')})`);
+    t.ok(rows.every((l) => / {2}(-\w, | {4})--/.test(l.slice(0, 8))), `${cmd}: long names start in one column, after a shorthand's place`);
+    t.same(rows.filter((l) => (l.match(/\(default/g) ?? []).length > 1), [], `${cmd}: no flag states its default twice`);
+  }
+});
