@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { localPodEnv, prettyLogView } from './local-pod.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const local = `${root}.local`;
+// START_LOCAL_DIR moves the generated files elsewhere (the test of this script uses a temporary directory).
+const local = process.env.START_LOCAL_DIR || `${root}.local`;
 mkdirSync(`${local}/proxy`, { recursive: true });
 
 const args = [
@@ -35,6 +36,7 @@ console.error(`starting: node ${args.map((a) => a.replace(root, '')).join(' ')}`
 // A process group of its own: Ctrl-C reaches only this launcher, which forwards each one exactly once
 // (the first drains envoy, a second means "stop now").
 const agent = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+console.error(`agent pid ${agent.pid}`);
 // pino-pretty writes to stdout itself; its readable side would echo the raw JSON.
 agent.stdout.pipe(prettyLogView());
 
