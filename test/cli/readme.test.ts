@@ -22,7 +22,7 @@ t.test('every istio-iptables example a reader could paste on their own machine i
     if (line.startsWith('```')) fence = fence === undefined ? line.slice(3).trim() : undefined;
     else if (fence === 'sh' || fence === 'bash') shellLines.push(line);
   }
-  const commands = shellLines.filter((l) => /(^|\s)istio-iptables\s/.test(l) && !l.trimStart().startsWith('#'));
+  const commands = shellLines.filter((l) => /(^|\s)istio-iptables(\s|$)/.test(l) && !l.trimStart().startsWith('#'));
   t.ok(commands.length >= 2, `istio-iptables examples found (${commands.length})`);
   // --skip-rule-apply writes no rule (it only validates what is already there).
   t.same(commands.filter((c) => !/--dry-run|-n\b|--skip-rule-apply/.test(c)), [], 'no example rewrites the host\'s rules');
