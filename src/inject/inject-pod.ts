@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { A, checkAnnotations, injectionDisabled } from './annotations.js';
 import { planAppProbes, type ProbeRewrite } from './app-probes.js';
+import { renderSearches } from './dns-search.js';
 import { goJson } from './go-json.js';
 import type { InjectConfig } from './inject-config.js';
 import { initContainers } from './init-containers.js';
@@ -24,6 +25,8 @@ export interface PodPatch {
   readonly volumes: readonly Record<string, unknown>[];
   readonly probeRewrites: readonly ProbeRewrite[];
   readonly fsGroup?: number;
+  /** Replaces the pod's dnsConfig (as Istio 1.5 does) when global.podDNSSearchNamespaces is set. */
+  readonly dnsConfig?: { readonly searches: readonly string[] };
 }
 
 export type PodOutcome = { readonly skipped: string } | { readonly patch: PodPatch };
@@ -64,6 +67,7 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
     volumes,
     probeRewrites: probes?.rewrites ?? [],
     ...(cfg.mesh.sdsUdsPath ? { fsGroup: 1337 } : {}),
+    ...(cfg.values.podDNSSearchNamespaces.length > 0 ? { dnsConfig: { searches: renderSearches(cfg.values.podDNSSearchNamespaces, owner) } } : {}),
   };
   return { patch };
 }
