@@ -22,9 +22,9 @@ t.test('43 the search list from values, rendered per workload (golden hello-temp
 });
 
 t.test('without the value a pod\'s own dnsConfig is left alone', async (t) => {
-  const { docs } = await injectText(inProd);
+  const { docs } = await injectText([inProd, helloInput()].join('---\n'));
   t.same(podTemplate(docs[0]!).spec.dnsConfig, { nameservers: ['10.0.0.10'], searches: ['corp.example'] });
-  t.notOk(podTemplate((await injectText(helloInput())).docs[0]!).spec.dnsConfig, 'and none is added');
+  t.notOk(podTemplate(docs[1]!).spec.dnsConfig, 'and none is added');
 });
 
 t.test('an entry this injector cannot render is refused with its values-file line', async (t) => {

@@ -3,16 +3,16 @@
 // already allows as long, and tells the agent the result (TERMINATION_GRACE_PERIOD_SECONDS).
 import t from 'tap';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Batch, env, helloDeployment, injectText, podTemplate, type Obj } from '../fixtures/inject/harness.js';
+import { env, helloDeployment, injectText, podTemplate, type Obj } from '../fixtures/inject/harness.js';
 
 const withGrace = (seconds: number): string => helloDeployment({}, `      terminationGracePeriodSeconds: ${seconds}\n`);
 
-const batch = new Batch();
-const byDefault = batch.add(helloDeployment());
-const longer = batch.add(withGrace(120));
-const exact = batch.add(withGrace(65));
-const shorter = batch.add(withGrace(10));
-const stderr = async (): Promise<string> => (await injectText([helloDeployment(), withGrace(10)].join('---\n'))).out.stderr;
+// One kube-inject run for the four workloads (documents keep their order).
+let run: ReturnType<typeof injectText> | undefined;
+const result = (): ReturnType<typeof injectText> => (run ??= injectText([helloDeployment(), withGrace(120), withGrace(65), withGrace(10)].join('---\n')));
+const doc = (i: number) => async (): Promise<Obj> => (await result()).docs[i]!;
+const [byDefault, longer, exact, shorter] = [doc(0), doc(1), doc(2), doc(3)];
+const stderr = async (): Promise<string> => (await result()).out.stderr;
 
 const grace = (doc: Obj): unknown => podTemplate(doc).spec.terminationGracePeriodSeconds;
 
