@@ -1,7 +1,7 @@
 // First import, evaluated before every other module: track children, listen for every signal.
 import '../init/early.js';
 import { AgentError, ErrorCodes, describeError } from '../errors/index.js';
-import { guardSignals, heldSignals, installReaper, signalsListeningAfterMs, type InstalledReaper } from '../init/index.js';
+import { finalSweepGraceMs, guardSignals, heldSignals, installReaper, signalsListeningAfterMs, type InstalledReaper } from '../init/index.js';
 import { logLevelEnvProblem, logger, rootLogger } from '../log/logger.js';
 import { agentVersion } from '../version.js';
 import { commands } from './commands/index.js';
@@ -63,5 +63,5 @@ try {
   exitCode = d.exitCode;
 }
 // Exiting as PID 1 makes the kernel SIGKILL the namespace: TERM, grace, KILL and reap first.
-await reaper?.finalSweep(2_000);
+await reaper?.finalSweep(finalSweepGraceMs);
 process.exit(exitCode);

@@ -3,9 +3,11 @@
 import type { Logger } from 'pino';
 import { finalSweep, type SweepResult } from './final-sweep.js';
 import { Reaper, type ReaperOptions, type ReaperStats } from './reaper.js';
+import { finalSweepGraceMs } from './shutdown-time.js';
 
 export { guardSignals, heldSignals, routeSignals, agentSignals, signalsListeningAfterMs, type AgentSignal } from './signals.js';
 export { trackChildren } from './child-tracker.js';
+export { finalSweepGraceMs } from './shutdown-time.js';
 export type { ReaperStats, SweepResult };
 
 export interface InstalledReaper {
@@ -35,7 +37,7 @@ export function installReaper(options: { log?: Pick<Logger, 'debug' | 'info' | '
     stats: reaper.stats,
     pass: () => reaper.pass(),
     stop: () => reaper.stop(),
-    finalSweep: (timeoutMs = 2_000) => finalSweep({ timeoutMs, reapOnce, ...(options.log ? { log: options.log } : {}) }),
+    finalSweep: (timeoutMs = finalSweepGraceMs) => finalSweep({ timeoutMs, reapOnce, ...(options.log ? { log: options.log } : {}) }),
   };
   return installed;
 }

@@ -24,6 +24,8 @@ export function applyPodPatch(doc: Document, metaPath: YamlPath, specPath: YamlP
   const volumes = seqAt(doc, [...specPath, 'volumes'], patch.volumes.length > 0);
   for (const v of patch.volumes) volumes?.items.push(node(doc, v));
   if (patch.fsGroup !== undefined) mapAt(doc, [...specPath, 'securityContext']).set('fsGroup', node(doc, patch.fsGroup));
+  if (patch.terminationGracePeriodSeconds !== undefined) mapAt(doc, specPath).set('terminationGracePeriodSeconds', node(doc, patch.terminationGracePeriodSeconds));
+  if (patch.dnsConfig !== undefined) mapAt(doc, specPath).set('dnsConfig', node(doc, patch.dnsConfig));
 }
 
 function mapAt(doc: Document, path: YamlPath): YAMLMap {

@@ -1,6 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { A, checkAnnotations, injectionDisabled } from './annotations.js';
 import { planAppProbes, type ProbeRewrite } from './app-probes.js';
+import { renderSearches } from './dns-search.js';
+import { gracePeriod } from './grace-period.js';
 import { goJson } from './go-json.js';
 import type { InjectConfig } from './inject-config.js';
 import { initContainers } from './init-containers.js';
@@ -24,6 +26,10 @@ export interface PodPatch {
   readonly volumes: readonly Record<string, unknown>[];
   readonly probeRewrites: readonly ProbeRewrite[];
   readonly fsGroup?: number;
+  /** Set when the pod's grace period (or Kubernetes' default) is too short for the sidecar's shutdown. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Replaces the pod's dnsConfig (as Istio 1.5 does) when global.podDNSSearchNamespaces is set. */
+  readonly dnsConfig?: { readonly searches: readonly string[] };
 }
 
 export type PodOutcome = { readonly skipped: string } | { readonly patch: PodPatch };
@@ -43,7 +49,8 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
   }
 
   const traffic = trafficSettings(pod, cfg);
-  const ctx: PodContext = { pod, owner, cfg, traffic };
+  const grace = gracePeriod(pod, owner, cfg, warn);
+  const ctx: PodContext = { pod, owner, cfg, traffic, terminationGraceSeconds: grace.seconds };
   const hold = holdApplication(ctx);
   const proxy = proxyContainer(ctx, hold);
   const probes = planAppProbes(ctx);
@@ -64,6 +71,8 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
     volumes,
     probeRewrites: probes?.rewrites ?? [],
     ...(cfg.mesh.sdsUdsPath ? { fsGroup: 1337 } : {}),
+    ...(grace.write ? { terminationGracePeriodSeconds: grace.seconds } : {}),
+    ...(cfg.values.podDNSSearchNamespaces.length > 0 ? { dnsConfig: { searches: renderSearches(cfg.values.podDNSSearchNamespaces, owner) } } : {}),
   };
   return { patch };
 }

@@ -16,6 +16,8 @@ export interface PodContext {
   readonly owner: Owner;
   readonly cfg: InjectConfig;
   readonly traffic: TrafficSettings;
+  /** The pod's terminationGracePeriodSeconds once injected. */
+  readonly terminationGraceSeconds: number;
 }
 
 /** The annotation when present (even empty), else the fallback: the template's `annotation` helper. */

@@ -29,6 +29,8 @@ export interface PodView {
   readonly initContainerNames: readonly string[];
   readonly hostNetwork: boolean;
   readonly serviceAccountName: string;
+  /** Absent when the pod leaves it to Kubernetes' default. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 export function readPod(meta: unknown, spec: unknown, metaPath: YamlPath, specPath: YamlPath): PodView {
@@ -48,7 +50,14 @@ export function readPod(meta: unknown, spec: unknown, metaPath: YamlPath, specPa
     initContainerNames,
     hostNetwork: s.hostNetwork === true,
     serviceAccountName: typeof s.serviceAccountName === 'string' ? s.serviceAccountName : '',
+    ...optionalSeconds(s.terminationGracePeriodSeconds, [...specPath, 'terminationGracePeriodSeconds']),
   };
+}
+
+function optionalSeconds(v: unknown, path: YamlPath): { terminationGracePeriodSeconds?: number } {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new InputError('terminationGracePeriodSeconds must be a whole number of seconds', path);
+  return { terminationGracePeriodSeconds: v };
 }
 
 function readContainer(value: unknown, path: YamlPath): ContainerView {

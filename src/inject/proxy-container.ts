@@ -3,12 +3,10 @@ import { annotationOr, type PodContext } from './pod-context.js';
 import { proxyArgs } from './proxy-args.js';
 import { proxyEnv } from './proxy-env.js';
 import { imageRef } from './values.js';
+import { healthPort } from './traffic.js';
 import { proxyVolumeMounts } from './volumes.js';
 
 // The istio-proxy container: this agent as PID 1, supervising envoy.
-
-/** Envoy's health listener; this agent's bootstrap routes it to the status port's /healthz/ready. */
-export const healthPort = 15021;
 
 export function proxyContainer(ctx: PodContext, holdApplication: boolean): Record<string, unknown> {
   const { cfg, traffic } = ctx;

@@ -41,6 +41,8 @@ export function proxyEnv(ctx: PodContext): EnvVar[] {
   }
   const meshId = v.meshID || v.trustDomain;
   if (meshId) env.push({ name: 'ISTIO_META_MESH_ID', value: meshId });
+  // The agent cannot read its pod's spec: told the grace period, it warns at start when its shutdown cannot fit.
+  env.push({ name: 'TERMINATION_GRACE_PERIOD_SECONDS', value: String(ctx.terminationGraceSeconds) });
   for (const [name, value] of Object.entries(sortedKeys(cfg.mesh.proxyMetadata))) env.push({ name, value });
   return env;
 }

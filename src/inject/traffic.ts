@@ -5,6 +5,9 @@ import type { PodView } from './pod-view.js';
 // What gets captured: one reading of the traffic annotations (falling back to values and mesh config)
 // feeds both the istio-iptables command and the annotations written back to the pod.
 
+/** Envoy's health listener, where kubelet's readiness probe goes (this agent's bootstrap routes it to the status port). */
+export const healthPort = 15021;
+
 export interface TrafficSettings {
   readonly mode: string;
   readonly statusPort: number;
@@ -49,11 +52,22 @@ export function withStatusPort(statusPort: string, excluded: string): string {
 /** The init container's command: `istio-iptables` with the capture rules for this pod. */
 export function iptablesCommand(t: TrafficSettings, cniValidation: boolean): string[] {
   const cmd = ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', t.mode, '-i', t.includeOutboundIPRanges,
-    '-x', t.excludeOutboundIPRanges, '-b', t.includeInboundPorts, '-d', `15090,${t.excludeInboundPorts}`];
+    '-x', t.excludeOutboundIPRanges, '-b', t.includeInboundPorts, '-d', inboundExclusions(t)];
   if (t.excludeOutboundPorts !== undefined) cmd.push('-o', t.excludeOutboundPorts);
   if (t.kubevirtInterfaces !== undefined) cmd.push('-k', t.kubevirtInterfaces);
   if (cniValidation) cmd.push('--run-validation', '--skip-rule-apply');
   return cmd;
+}
+
+/**
+ * Never captured: envoy's prometheus port, its health port and the pod's own exclusions (status port included).
+ * Istio 1.5 left out 15021, so kubelet's probe to it was redirected to envoy's inbound listener, which under
+ * STRICT mTLS refuses plain HTTP; Istio 1.6 added it (istio#23467), as here. Each port once (pods that followed the
+ * old advice annotate 15021 themselves), and no trailing comma when the pod excludes nothing.
+ */
+function inboundExclusions(t: TrafficSettings): string {
+  const ports = ['15090', String(healthPort), ...t.excludeInboundPorts.split(',').map((p) => p.trim())];
+  return [...new Set(ports.filter((p) => p !== ''))].join(',');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { agentVersion } from '../version.js';
+import { readSearchTemplates, type SearchTemplate } from './dns-search.js';
 import { InputError, asRecord, describePath, type YamlPath } from './input-error.js';
 
 // Helm values of Istio 1.5's injection template (manifests/global.yaml), as far as the injector reads them.
@@ -65,6 +66,8 @@ export interface Values {
   readonly istiodEnabled: boolean;
   readonly sdsTokenAudience: string;
   readonly clusterName: string;
+  /** global.podDNSSearchNamespaces, each entry parsed (Istio renders them as templates). */
+  readonly podDNSSearchNamespaces: readonly SearchTemplate[];
   readonly proxyImage: string;
   readonly clusterDomain: string;
   readonly statusPort: number;
@@ -111,6 +114,7 @@ export function readValues(doc: unknown): Values {
     istiodEnabled: r.bool([...g, 'istiod', 'enabled']),
     sdsTokenAudience: r.str([...g, 'sds', 'token', 'aud']),
     clusterName: r.str([...g, 'multiCluster', 'clusterName']),
+    podDNSSearchNamespaces: readSearchTemplates(r.raw([...g, 'podDNSSearchNamespaces']), [...g, 'podDNSSearchNamespaces']),
     proxyImage: r.str([...p, 'image']),
     clusterDomain: r.str([...p, 'clusterDomain']),
     statusPort: r.int([...p, 'statusPort'], 0, 65535),
@@ -154,6 +158,11 @@ export class Reader {
       cur = asRecord(cur, path.slice(0, i))[path[i] as string];
     }
     return cur;
+  }
+
+  /** The value as written (for readers of their own). */
+  raw(path: YamlPath): unknown {
+    return this.get(path);
   }
 
   str(path: YamlPath): string {

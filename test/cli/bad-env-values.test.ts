@@ -11,6 +11,7 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; expec
   { name: 'ISTIO_METAJSON that is not an object', args: ['bootstrap'], env: { ISTIO_METAJSON_LABELS: '[1,2]' }, expect: /"\[1,2\]" for ISTIO_METAJSON_LABELS: expected a JSON object/ },
   { name: 'a restart budget that is not a number', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET: 'ten' }, expect: /"ten" for ENVOY_RESTART_BUDGET: expected a whole number/ },
   { name: 'a back-off that is not a duration', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BACKOFF: '200' }, expect: /"200" for ENVOY_RESTART_BACKOFF: expected a Go duration/ },
+  { name: 'a grace period that is not whole seconds', args: ['proxy', '--binaryPath', stubBin], env: { TERMINATION_GRACE_PERIOD_SECONDS: '30s' }, expect: /"30s" for TERMINATION_GRACE_PERIOD_SECONDS: expected a whole number/ },
   { name: 'a budget reset longer than a timer can wait', args: ['proxy', '--binaryPath', stubBin], env: { ENVOY_RESTART_BUDGET_RESET: '1000h' }, expect: /"1000h" for ENVOY_RESTART_BUDGET_RESET: expected a Go duration from 0s to 596h/ },
 ];
 

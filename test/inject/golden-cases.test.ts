@@ -153,7 +153,7 @@ t.test('01 CNI: istio-validation checks instead of applying rules', async (t) =>
 t.test('33 traffic values, status port 0: no readiness probe and no --statusPort', async (t) => {
   const values = { global: { proxy: { includeIPRanges: '127.0.0.1/24,10.96.0.1/24', excludeIPRanges: '10.96.0.2/24,10.96.0.3/24', excludeInboundPorts: '4,5,6', statusPort: 0 } } };
   const got = await injectOne(helloInput(), ['--valuesFile', valuesFile(t.testdir(), values), '--meshConfigFile', goldenArgs[3]!]);
-  t.same(initCommand(got).slice(9), ['-i', '127.0.0.1/24,10.96.0.1/24', '-x', '10.96.0.2/24,10.96.0.3/24', '-b', '*', '-d', '15090,4,5,6']);
+  t.same(initCommand(got).slice(9), ['-i', '127.0.0.1/24,10.96.0.1/24', '-x', '10.96.0.2/24,10.96.0.3/24', '-b', '*', '-d', '15090,15021,4,5,6']);
   t.notOk(proxyOf(got).readinessProbe);
   t.notOk(proxyOf(got).args.includes('--statusPort'));
   t.equal(got.spec.template.metadata.annotations['traffic.sidecar.istio.io/excludeInboundPorts'], '4,5,6');
@@ -163,7 +163,7 @@ t.test('35 traffic annotations drive istio-iptables and are written back', async
   const ann = trafficAnn;
   const got = await q7();
   t.same(initCommand(got).slice(9), ['-i', '127.0.0.1/24,10.96.0.1/24', '-x', '10.96.0.2/24,10.96.0.3/24', '-b', '1,2,3',
-    '-d', '15090,4,5,6,15020', '-o', '7,8,9']);
+    '-d', '15090,15021,4,5,6,15020', '-o', '7,8,9']);
   const written = got.spec.template.metadata.annotations;
   t.equal(written['traffic.sidecar.istio.io/excludeInboundPorts'], '4,5,6,15020');
   t.equal(written['traffic.sidecar.istio.io/includeInboundPorts'], '1,2,3');
@@ -192,7 +192,7 @@ t.test('39/40 status port and readiness settings from values or annotations', as
     const proxy = proxyOf(got);
     t.equal(proxy.args[proxy.args.indexOf('--statusPort') + 1], '123');
     t.same(proxy.readinessProbe, { failureThreshold: 300, httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 100, periodSeconds: 200 });
-    t.same(initCommand(got).slice(-2), ['-d', '15090,123']);
+    t.same(initCommand(got).slice(-2), ['-d', '15090,15021,123']);
     t.equal(got.spec.template.metadata.annotations['traffic.sidecar.istio.io/excludeInboundPorts'], '123');
   }
 });

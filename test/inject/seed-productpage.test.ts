@@ -28,13 +28,13 @@ t.test('productpage: containers, args, image and init command as the seed prints
   t.same(proxy.readinessProbe.httpGet, { path: '/healthz/ready', port: 15021 });
 
   t.same(initCommand(deployment!), ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT',
-    '-i', '*', '-x', '', '-b', '*', '-d', '15090,15020']);
+    '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020'], 'the seed\'s, with envoy\'s health port 15021 also excluded');
   t.equal(spec.initContainers[0].image, seedImage);
 });
 
 t.test('productpage: the text of args and init command is quoted as istioctl quotes it', async (t) => {
   const out = await inject(['-f', `${fixtures}productpage.yaml`, '--image', seedImage]);
-  for (const line of ['        - "15000"', '        - "2"', '        - "15020"', '        - 15090,15020', "        - '*'",
+  for (const line of ['        - "15000"', '        - "2"', '        - "15020"', '        - 15090,15021,15020', "        - '*'",
     '        - ""', '        - "15001"', '        - $(POD_NAMESPACE).svc.cluster.local', '        - --proxyComponentLogLevel=misc:error']) {
     t.ok(out.stdout.split('\n').includes(line), `has line ${line.trim()}`);
   }

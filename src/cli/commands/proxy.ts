@@ -1,6 +1,7 @@
 import { generateBootstrap } from '../../bootstrap/generate.js';
 import { readCertWatchSettings } from '../../config/cert-watch.js';
 import { readSupervision } from '../../config/supervision.js';
+import { readTerminationGrace, shutdownMisfit } from '../../config/termination-grace.js';
 import { setLogLevel, logger } from '../../log/logger.js';
 import { agentVersion } from '../../version.js';
 import { flagError } from '../../errors/index.js';
@@ -25,6 +26,7 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   // value is exit 2 with one line and nothing else.
   const supervision = readSupervision();
   const certWatch = readCertWatchSettings();
+  const graceSeconds = readTerminationGrace();
   // A bad template or custom config is the same: check it renders before the first log line (the
   // supervisor renders it again at every epoch).
   await generateBootstrap(config);
@@ -37,6 +39,8 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
   log.info({ version: agentVersion, config, supervision, certWatch }, 'effective configuration');
+  const misfit = shutdownMisfit(config, graceSeconds);
+  if (misfit) log.warn(misfit.fields, misfit.message);
   return runProxy(config, supervision, certWatch, log);
 }
 
