@@ -48,6 +48,7 @@ export class StubServer implements AdminContext {
       stats: this.stats,
       drain: this.drain,
       clusters: new Map(model.clusters.map((c) => [c.name, c])),
+      workers: options.concurrency,
     });
     this.admin = new AdminServer(this, events, settings.hangAdmin, settings.prometheusFaultFile);
     this.lifecycle.on('state', (from, to) => events.write('state', { from, to }));

@@ -38,7 +38,11 @@ function extractTags(name: string, knownValues: ReadonlySet<string>): { extracte
       // listener.admin.* keeps its name: Envoy's address regex does not match "admin".
       return { extracted: name, tags: [] };
     }
-    return { extracted: `${rule.prefix}${rest.slice(value.length + 1)}`, tags: [[rule.tag, value]] };
+    const extracted = `${rule.prefix}${rest.slice(value.length + 1)}`;
+    // listener.<addr>.worker_<n>.x → listener.worker.x with the worker id as a tag, first (as Envoy lists it).
+    const worker = rule.prefix === 'listener.' ? /^listener\.worker_(\d+)\.(.*)$/.exec(extracted) : null;
+    if (worker) return { extracted: `listener.worker.${worker[2]}`, tags: [['envoy_worker_id', worker[1]!], [rule.tag, value]] };
+    return { extracted, tags: [[rule.tag, value]] };
   }
   return { extracted: name, tags: [] };
 }
