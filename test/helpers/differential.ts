@@ -148,18 +148,20 @@ export function logLines(output: string): LogLine[] {
 }
 
 /**
- * The line an operator (and the agent's crash report) reads first: the first log line at error or critical, or
- * the first line that is not a log line at all (a PARSE ERROR, an `error: …`, a bare message); timestamp, thread
- * id and source line number removed.
+ * The first `n` lines an operator (and the agent's crash report) reads for what went wrong: log lines at error or
+ * critical, and lines that are not log lines at all (a PARSE ERROR, an `error: …`, a bare message); timestamp,
+ * thread id and source line number removed. Lower log levels and blank lines are skipped.
  */
-export function firstErrorLine(output: string): string {
+export function errorLines(output: string, n = 2): string[] {
+  const lines: string[] = [];
   for (const l of normalise(output).split('\n')) {
+    if (lines.length === n) break;
     if (l.trim() === '') continue;
     const m = logLine.exec(l);
-    if (!m) return l;
-    if (m[1] === 'error' || m[1] === 'critical') return `[${m[1]}][${m[2]}] [${m[3]}] ${m[4]}`;
+    if (!m) lines.push(l);
+    else if (m[1] === 'error' || m[1] === 'critical') lines.push(`[${m[1]}][${m[2]}] [${m[3]}] ${m[4]}`);
   }
-  return '';
+  return lines;
 }
 
 export interface StaticEnvoy {

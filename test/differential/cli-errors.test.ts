@@ -1,0 +1,68 @@
+// Bad command lines given to the stub and to real Envoy 1.40: the same exit code and the same first error lines
+// (what the agent's crash report and an operator read), with timestamps, thread ids and source line numbers removed.
+// Every case fails before a server could start, and --disable-hot-restart keeps shared memory out of it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import t from 'tap';
+import { errorLines, flavours, runEnvoy, staticBootstrap, type Flavour } from '../helpers/differential.js';
+import { inPool } from '../helpers/real-envoy.js';
+
+const dir = mkdtempSync(`${tmpdir()}/differential-cli-`);
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const good = `${dir}/good.json`;
+writeFileSync(good, JSON.stringify(staticBootstrap({ admin: 0, inbound: 0, outbound: 0 })));
+const missing = `${dir}/missing.json`;
+const badLogPath = `${dir}/no/such/dir/envoy.log`;
+
+/** Each case: why it is bad, and the arguments after `--disable-hot-restart`. */
+const cases: readonly (readonly [string, readonly string[]])[] = [
+  ['an unknown flag', ['--bogus']],
+  ['a flag with =value that takes none', ['--log-format-escaped=yes']],
+  ['a stray argument', ['-c', good, 'extra']],
+  ['a flag given twice', ['--mode', 'validate', '--mode', 'serve']],
+  ['a missing value', ['-c', good, '--base-id']],
+  ['a non-numeric base id', ['--base-id', 'abc']],
+  ['a base id beyond uint32', ['--base-id', '99999999999']],
+  ['an unknown log level', ['-l', 'nope']],
+  ['an unknown component log level', ['--component-log-level', 'upstream:nope']],
+  ['an unknown component', ['--component-log-level', 'nope:info']],
+  ['a component without a level', ['--component-log-level', 'upstream']],
+  ['an unknown mode', ['--mode', 'nope']],
+  ['an unknown IP version', ['--local-address-ip-version', 'v5']],
+  ['an unknown drain strategy (Envoy names the mode in its message)', ['--drain-strategy', 'nope']],
+  ['no config at all', []],
+  ['a config file that does not exist', ['-c', missing]],
+  ['a log path that cannot be opened', ['-c', missing, '--log-path', badLogPath]],
+  ['validate mode ignores --log-path', ['--mode', 'validate', '-c', good, '--log-path', badLogPath]],
+  ['validate mode on a missing file', ['--mode', 'validate', '-c', missing]],
+];
+
+const run = (flavour: Flavour, args: readonly string[]) => runEnvoy(flavour, ['--disable-hot-restart', ...args]);
+
+t.test('a bad command line: the same exit code and first error lines', async (t) => {
+  const results = await inPool(cases, 3, async ([, args]) => Object.fromEntries(await Promise.all(flavours.map(async (f) => [f, await run(f, args)] as const))));
+  for (const [i, [why, args]] of cases.entries()) {
+    const { real, stub } = results[i]!;
+    const seen = (r: typeof real) => ({ code: r!.code, lines: errorLines(r!.output) });
+    t.same(seen(stub), seen(real), `${why} (${args.join(' ') || 'no arguments'})`, { real: real!.output.slice(-600), stub: stub!.output.slice(-600) });
+    t.not(seen(real).lines.length, 0, `${why}: real Envoy says something`);
+  }
+});
+
+t.test('--version: the same banner shape and version; the build SHA is made up (README)', async (t) => {
+  const [real, stub] = await Promise.all(flavours.map((f) => run(f, ['--version'])));
+  const banner = (output: string) => /^\n(\S+)  version: ([0-9a-f]{40})\/(\d+\.\d+\.\d+)\/Clean\/RELEASE\/BoringSSL\n\n$/.exec(output);
+  const r = banner(real!.output);
+  const s = banner(stub!.output);
+  t.ok(r && s, 'both print the banner', { real: real!.output, stub: stub!.output });
+  t.same([real!.code, stub!.code], [0, 0], 'exit 0');
+  t.equal(s?.[3], r?.[3], 'the same version number');
+  // Known differences: Envoy prints the path it was started by, the stub "envoy"; the stub's SHA is its own.
+  t.equal(s?.[1], 'envoy');
+  t.not(s?.[2], r?.[2], "the stub does not claim real Envoy's build SHA");
+});
+
+t.test('--hot-restart-version', async (t) => {
+  const outputs = await Promise.all(flavours.map(async (f) => runEnvoy(f, ['--hot-restart-version'])));
+  t.same(outputs[1], outputs[0], 'the same version, printed the same way');
+});
