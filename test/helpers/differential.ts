@@ -175,10 +175,11 @@ export interface StaticEnvoy {
   admin(method: string, path: string): Promise<Reply>;
 }
 
-/** staticSetup + epoch 0 of `flavour` on it (log level info, two workers), LIVE. */
-export async function startStatic(t: Test, flavour: Flavour, extraArgs: readonly string[] = [], bootstrapExtra: object = {}): Promise<StaticEnvoy> {
+/** staticSetup + epoch 0 of `flavour` on it (log level info, two workers), LIVE. `extraArgs` may name files in its dir. */
+export async function startStatic(t: Test, flavour: Flavour, extraArgs: readonly string[] | ((dir: string) => readonly string[]) = [], bootstrapExtra: object = {}): Promise<StaticEnvoy> {
   const s = await staticSetup(t, flavour, bootstrapExtra);
-  const envoy = spawnEnvoy(t, flavour, ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info', '--concurrency', '2', ...extraArgs], s.dir);
+  const extra = typeof extraArgs === 'function' ? extraArgs(s.dir) : extraArgs;
+  const envoy = spawnEnvoy(t, flavour, ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info', '--concurrency', '2', ...extra], s.dir);
   await waitLive(envoy, s.ports.admin);
   return { ...s, envoy, flavour, admin: (method, path) => admin(s.ports.admin, method, path) };
 }
