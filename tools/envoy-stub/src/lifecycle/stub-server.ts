@@ -142,15 +142,15 @@ export class StubServer implements AdminContext {
     this.restarter.clearInitializing();
     updateServerStats(this.stats, this.statsSource);
     const child = this.restarter.child;
-    if (child?.parentAlive) {
-      child.drainParentListeners();
-      const timer = setTimeout(() => {
-        this.log.info('main', 'source/server/server.cc:1052', 'shutting down parent after drain');
-        this.events.write('hot_restart', { message: 'terminate parent' });
-        child.terminateParent();
-      }, this.options.parentShutdownTimeS * 1000);
-      timer.unref();
-    }
+    if (child?.parentAlive) child.drainParentListeners();
+    // Every epoch, even 0 (no parent), runs the parent-shutdown timer and logs its end, as Envoy 1.40 does.
+    const timer = setTimeout(() => {
+      this.log.info('main', 'source/server/drain_manager_impl.cc:226', 'shutting down parent after drain');
+      if (!child?.parentAlive) return;
+      this.events.write('hot_restart', { message: 'terminate parent' });
+      child.terminateParent();
+    }, this.options.parentShutdownTimeS * 1000);
+    timer.unref();
     this.log.info('main', 'source/server/server.cc:1057', 'starting workers');
   }
 

@@ -1,0 +1,68 @@
+// The hot-restart hand-off as the agent drives it, run with the stub and with real Envoy 1.40 (each with itself:
+// the two cannot hot-restart into each other): epoch 1 starts beside a LIVE epoch 0 with the same base id, takes the
+// admin port and the listeners, drains the parent and, --parent-shutdown-time-s after its start, has it exit 0.
+// Who exits when, with which code, and what each process logs on the way.
+import t from 'tap';
+import type { Test } from 'tap';
+import { flavours, logLines, spawnEnvoy, startStatic, type DirectEnvoy, type StaticEnvoy } from '../helpers/differential.js';
+import { request, waitFor } from '../helpers/net.js';
+
+const timing = ['--drain-time-s', '1', '--parent-shutdown-time-s', '2'];
+
+/** The hot-restart milestones each process logs, in its own order. */
+const milestones = new Set([
+  'shutting down admin due to child startup',
+  'terminating parent process',
+  'closing and draining listeners',
+  'shutting down parent after drain',
+  'shutting down due to child request',
+  'caught ENVOY_SIGTERM',
+  'exiting',
+]);
+const milestoneLines = (e: DirectEnvoy) => logLines(e.output()).filter((l) => milestones.has(l.message)).map((l) => `[${l.level}] ${l.message}`);
+/**
+ * Every epoch, 0 included, runs its own parent-shutdown timer from its start: epoch 0's fires 2 s after it started,
+ * before or after its child appears depending on how fast the child starts. Its place in the order is left out.
+ */
+const ownTimer = '[info] shutting down parent after drain';
+const ordered = (lines: string[]) => ({ lines: lines.filter((l) => l !== ownTimer), ownTimerFired: lines.includes(ownTimer) });
+
+interface HandOff {
+  readonly parentExit: unknown;
+  readonly childLoggedTerminateFirst: boolean;
+  readonly childAfter: unknown;
+  readonly parentLines: { lines: string[]; ownTimerFired: boolean };
+  readonly childLines: string[];
+}
+
+async function handOff(t: Test, epoch0: StaticEnvoy): Promise<HandOff> {
+  const child = spawnEnvoy(t, epoch0.flavour, ['-c', epoch0.config, '--base-id', String(epoch0.baseId), '--restart-epoch', '1', '-l', 'info', '--concurrency', '2', ...timing], epoch0.dir);
+  // Fresh connections: the parent keeps answering on admin connections it had accepted before the hand-over.
+  await waitFor(`${epoch0.flavour} epoch 1 LIVE on the admin port`, async () => {
+    if (child.exit()) throw new Error(`${epoch0.flavour} epoch 1 exited: ${child.output().slice(-1500)}`);
+    const r = await epoch0.admin('GET', '/server_info').catch(() => undefined);
+    const info = r?.status === 200 ? (JSON.parse(r.body) as { state: string; command_line_options: { restart_epoch: number } }) : undefined;
+    return info?.state === 'LIVE' && info.command_line_options.restart_epoch === 1;
+  }, 30_000);
+  const parentExit = await epoch0.envoy.exited;
+  // The child says it ends the parent before the parent goes: the parent's exit is the child's doing.
+  const childLoggedTerminateFirst = logLines(child.output()).some((l) => l.message === 'shutting down parent after drain');
+  const through = await request(`http://127.0.0.1:${epoch0.ports.inbound}/`, 'GET', {}, 5_000);
+  const stats = await epoch0.admin('GET', `/stats?filter=${encodeURIComponent('^server\\.(hot_restart_epoch|hot_restart_generation|state)$')}`);
+  return {
+    parentExit,
+    childLoggedTerminateFirst,
+    childAfter: { running: child.exit() === undefined, ready: (await epoch0.admin('GET', '/ready')).body, inbound: `${through.status} ${through.body}`, stats: stats.body },
+    parentLines: ordered(milestoneLines(epoch0.envoy)),
+    childLines: milestoneLines(child),
+  };
+}
+
+t.test('hot restart: epoch 1 takes over, epoch 0 drains and exits 0 when its child says', async (t) => {
+  const runs = await Promise.all(flavours.map(async (f) => handOff(t, await startStatic(t, f, timing))));
+  const [real, stub] = runs as [HandOff, HandOff];
+  t.same(stub, real, 'the stub hands over as real Envoy does');
+  t.same(real.parentExit, { code: 0, signal: null }, 'epoch 0 exits 0');
+  t.ok(real.childLoggedTerminateFirst, 'after its child asked');
+  t.same(real.childAfter, { running: true, ready: 'LIVE\n', inbound: '200 inbound\n', stats: 'server.hot_restart_epoch: 1\nserver.hot_restart_generation: 2\nserver.state: 0\n' }, 'epoch 1 serves on');
+});
