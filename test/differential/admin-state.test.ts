@@ -74,6 +74,12 @@ t.test("active connections as the agent's drain counts them", async (t) => {
   for (const s of held) s.destroy();
   for (const e of envoys) await waitFor(`${e.flavour} counts it gone`, async () => (await counted(e)()) === 0);
   await same(t, 'the lines once it closed (a gauge once written stays listed at 0)', async (e) => statNames(e, (await e.admin('GET', activeQuery)).body));
+  // What the agent's merged /stats/prometheus relays: the same families, labels and tags (values left out).
+  await same(t, 'the same in Prometheus form', async (e) => {
+    const text = (await e.admin('GET', `/stats/prometheus?usedonly&filter=${encodeURIComponent('downstream_cx_(active|total)$')}`)).body;
+    return [...new Set(text.split('\n').filter(Boolean).map((l) => l.replace(/ \d+$/, '')
+      .replaceAll(`_${e.ports.inbound}"`, '_<inbound>"').replace(/envoy_worker_id="\d+"/, 'envoy_worker_id="<n>"')))];
+  });
 });
 
 t.test('/healthcheck/fail and /healthcheck/ok', async (t) => {

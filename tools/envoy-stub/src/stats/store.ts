@@ -34,7 +34,7 @@ function extractTags(name: string, knownValues: ReadonlySet<string>): { extracte
     // Prefer a registered value (listener addresses and cluster names may contain dots).
     const value = [...knownValues].filter((v) => rest.startsWith(`${v}.`)).sort((a, b) => b.length - a.length)[0]
       ?? (rule.greedy ? rest.slice(0, rest.lastIndexOf('.')) : rest.slice(0, rest.indexOf('.')));
-    if (!value || value === 'admin' && rule.tag === 'envoy_listener_address') {
+    if (!value || (rule.tag === 'envoy_listener_address' && (value === 'admin' || value.startsWith('admin.')))) {
       // listener.admin.* keeps its name: Envoy's address regex does not match "admin".
       return { extracted: name, tags: [] };
     }
