@@ -1,6 +1,6 @@
 // The admin API the agent reads, asked of the stub and of real Envoy 1.40 alike: /ready, the state in
 // /server_info, /stats with filter and usedonly (the agent's readiness and drain queries), and /healthcheck/fail|ok.
-// One envoy of each for the whole file; every step leaves them as it found them.
+// One envoy of each for the whole file; every step but the last leaves them as it found them.
 import net from 'node:net';
 import t from 'tap';
 import type { Test } from 'tap';
@@ -12,10 +12,11 @@ import { request, waitFor } from '../helpers/net.js';
 const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, [], { stats_flush_interval: '0.2s' })));
 const [real, stub] = envoys as [StaticEnvoy, StaticEnvoy];
 
-/** Observe both, in parallel; the stub must see what real Envoy sees. */
-async function same(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<unknown>): Promise<void> {
+/** Observe both, in parallel; the stub must see what real Envoy sees. Returns real Envoy's observation. */
+async function same<T>(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<T>): Promise<T> {
   const [r, s] = await Promise.all([observe(real), observe(stub)]);
   t.same(s, r, `${what}: the stub answers as real Envoy does`);
+  return r;
 }
 
 const body = async (e: StaticEnvoy, method: string, path: string): Promise<{ status: number; body: string }> => {
@@ -99,4 +100,22 @@ t.test('/healthcheck/fail and /healthcheck/ok', async (t) => {
   await same(t, 'server.live again', (e) => body(e, 'GET', '/stats?filter=^server\\.live$'));
   for (const e of envoys) await waitFor(`${e.flavour} server.state LIVE after a flush`, async () => (await e.admin('GET', '/stats?filter=^server\\.state$')).body === 'server.state: 0\n');
   await same(t, 'connections are kept alive again', throughInbound);
+});
+
+// Last, as it stops a listener for good (admin-drain.test.ts covers the graceful drains).
+t.test('/drain_listeners?inboundonly without graceful stops the inbound listener at once', async (t) => {
+  const through = async (port: number): Promise<string> => {
+    const r = await request(`http://127.0.0.1:${port}/`, 'GET', {}, 5_000).catch((e: NodeJS.ErrnoException) => e.code ?? String(e));
+    return typeof r === 'string' ? r : String(r.status);
+  };
+  const seen = await same(t, 'the answer and what follows', async (e) => {
+    const answer = await body(e, 'POST', '/drain_listeners?inboundonly');
+    // Real Envoy's workers stop listening just after the answer: a connection in that moment is reset.
+    const inbound = await waitFor(`${e.flavour} inbound refused`, async () => {
+      const l = await through(e.ports.inbound);
+      return l !== 'ECONNRESET' && l;
+    });
+    return { answer, inbound, outbound: await through(e.ports.outbound), ready: (await e.admin('GET', '/ready')).body };
+  });
+  t.same(seen, { answer: { status: 200, body: 'OK\n' }, inbound: 'ECONNREFUSED', outbound: '200', ready: 'LIVE\n' }, 'what both do');
 });

@@ -14,26 +14,22 @@ writeFileSync(good, JSON.stringify(staticBootstrap({ admin: 0, inbound: 0, outbo
 const missing = `${dir}/missing.json`;
 const badLogPath = `${dir}/no/such/dir/envoy.log`;
 
-/** Each case: why it is bad, and the arguments after `--disable-hot-restart`. */
+/**
+ * Each case: why it is bad, and the arguments after `--disable-hot-restart`. A sample of the flags the agent passes
+ * (each case costs a stub start, ~0.2 s of CPU); the stub's own tests cover the rest of TCLAP's and Envoy's checks.
+ */
 const cases: readonly (readonly [string, readonly string[]])[] = [
   ['an unknown flag', ['--bogus']],
-  ['a flag with =value that takes none', ['--log-format-escaped=yes']],
   ['a stray argument', ['-c', good, 'extra']],
   ['a flag given twice', ['--mode', 'validate', '--mode', 'serve']],
   ['a missing value', ['-c', good, '--base-id']],
   ['a non-numeric base id', ['--base-id', 'abc']],
-  ['a base id beyond uint32', ['--base-id', '99999999999']],
   ['an unknown log level', ['-l', 'nope']],
   ['an unknown component log level', ['--component-log-level', 'upstream:nope']],
-  ['an unknown component', ['--component-log-level', 'nope:info']],
   ['a component without a level', ['--component-log-level', 'upstream']],
-  ['an unknown mode', ['--mode', 'nope']],
   ['an unknown IP version', ['--local-address-ip-version', 'v5']],
-  ['an unknown drain strategy (Envoy names the mode in its message)', ['--drain-strategy', 'nope']],
-  ['no config at all', []],
   ['a config file that does not exist', ['-c', missing]],
   ['a log path that cannot be opened', ['-c', missing, '--log-path', badLogPath]],
-  ['validate mode ignores --log-path', ['--mode', 'validate', '-c', good, '--log-path', badLogPath]],
   ['validate mode on a missing file', ['--mode', 'validate', '-c', missing]],
 ];
 
@@ -60,9 +56,4 @@ t.test('--version: the same banner shape and version; the build SHA is made up (
   // Known differences: Envoy prints the path it was started by, the stub "envoy"; the stub's SHA is its own.
   t.equal(s?.[1], 'envoy');
   t.not(s?.[2], r?.[2], "the stub does not claim real Envoy's build SHA");
-});
-
-t.test('--hot-restart-version', async (t) => {
-  const outputs = await Promise.all(flavours.map(async (f) => runEnvoy(f, ['--hot-restart-version'])));
-  t.same(outputs[1], outputs[0], 'the same version, printed the same way');
 });
