@@ -2,9 +2,10 @@
 // the two cannot hot-restart into each other): epoch 1 starts beside a LIVE epoch 0 with the same base id, takes the
 // admin port and the listeners, drains the parent and, --parent-shutdown-time-s after its start, has it exit 0.
 // Who exits when, with which code, and what each process logs on the way.
+import { readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import type { Test } from 'tap';
-import { flavours, logLines, spawnEnvoy, startStatic, type DirectEnvoy, type StaticEnvoy } from '../helpers/differential.js';
+import { errorLines, flavours, logLines, spawnEnvoy, startStatic, type DirectEnvoy, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
 const timing = ['--drain-time-s', '1', '--parent-shutdown-time-s', '2'];
@@ -65,4 +66,36 @@ t.test('hot restart: epoch 1 takes over, epoch 0 drains and exits 0 when its chi
   t.same(real.parentExit, { code: 0, signal: null }, 'epoch 0 exits 0');
   t.ok(real.childLoggedTerminateFirst, 'after its child asked');
   t.same(real.childAfter, { running: true, ready: 'LIVE\n', inbound: '200 inbound\n', stats: 'server.hot_restart_epoch: 1\nserver.hot_restart_generation: 2\nserver.state: 0\n' }, 'epoch 1 serves on');
+});
+
+/**
+ * A child that dies on its config before LIVE (the agent validates first, but a child can die before LIVE anyway):
+ * it has already told the parent to shut its admin down, so the parent serves on with no admin port, and its
+ * shared memory stays marked "initializing", so the next hot restart on that base id is refused.
+ */
+async function failedChild(t: Test, epoch0: StaticEnvoy) {
+  const bad = `${epoch0.dir}/bad.json`;
+  const config = JSON.parse(readFileSync(epoch0.config, 'utf8')) as { static_resources: object };
+  const endpoint = { endpoint: { address: { socket_address: { address: 'localhost', port_value: 80 } } } }; // a name in a STATIC cluster
+  const cluster = { name: 'app', type: 'STATIC', load_assignment: { cluster_name: 'app', endpoints: [{ lb_endpoints: [endpoint] }] } };
+  writeFileSync(bad, JSON.stringify({ ...config, static_resources: { ...config.static_resources, clusters: [cluster] } }));
+  const child = spawnEnvoy(t, epoch0.flavour, ['-c', bad, '--base-id', String(epoch0.baseId), '--restart-epoch', '1', '-l', 'info', ...timing], epoch0.dir);
+  const childExit = await child.exited;
+  const admin = await epoch0.admin('GET', '/ready').then((r) => String(r.status), (e: NodeJS.ErrnoException) => e.code);
+  const inbound = await request(`http://127.0.0.1:${epoch0.ports.inbound}/`, 'GET', {}, 5_000);
+  const next = spawnEnvoy(t, epoch0.flavour, ['-c', epoch0.config, '--base-id', String(epoch0.baseId), '--restart-epoch', '1', '-l', 'info', ...timing], epoch0.dir);
+  const nextExit = await next.exited;
+  const lines = (out: string) => errorLines(out).map((l) => l.replaceAll(epoch0.dir, '<dir>'));
+  return {
+    child: { exit: childExit, lines: lines(child.output()) },
+    parent: { running: epoch0.envoy.exit() === undefined, admin, inbound: `${inbound.status} ${inbound.body}`, lines: milestoneLines(epoch0.envoy) },
+    next: { exit: nextExit, lines: lines(next.output()) },
+  };
+}
+
+t.test('a child that fails on its config leaves the parent serving without admin, and blocks the next hot restart', async (t) => {
+  const [real, stub] = await Promise.all(flavours.map(async (f) => failedChild(t, await startStatic(t, f, timing))));
+  t.same(stub, real, 'the stub does what real Envoy does');
+  t.same(real!.parent, { running: true, admin: 'ECONNREFUSED', inbound: '200 inbound\n', lines: ['[warning] shutting down admin due to child startup', '[warning] terminating parent process'] }, 'the parent');
+  t.same(real!.next, { exit: { code: 1, signal: null }, lines: ['previous envoy process is still initializing'] }, 'the next epoch');
 });

@@ -82,6 +82,17 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
   events.setEpoch(options.restartEpoch);
   log.info('main', 'source/server/server.cc:432', `initializing epoch ${options.restartEpoch} (base id=${restarter.baseId}, hot restart version=${restarter.version})`);
 
+  if (!options.skipHotRestartOnNoParent) {
+    const fatal = await restarter.connectParent({
+      retries: settings.hotRestartRetries,
+      intervalMs: settings.hotRestartRetryMs,
+      onRetry: () => log.warn('main', 'source/server/hot_restarting_base.cc:160', 'hot restart sendmsg() connection refused, retrying'),
+    });
+    if (fatal) return abortProcess(log, events, fatal.message);
+  }
+  // Before the config is read, as Envoy 1.40 does (a child failing on its config leaves the parent without admin).
+  await restarter.shutdownParentAdmin();
+
   const path = options.configPath;
   let loaded;
   try {
@@ -93,14 +104,6 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
     exitProcess(events, 1, 'config');
   }
   for (const w of loaded.warnings) log.warn('config', 'source/common/protobuf/message_validator_impl.cc:23', w);
-  if (!options.skipHotRestartOnNoParent) {
-    const fatal = await restarter.connectParent({
-      retries: settings.hotRestartRetries,
-      intervalMs: settings.hotRestartRetryMs,
-      onRetry: () => log.warn('main', 'source/server/hot_restarting_base.cc:160', 'hot restart sendmsg() connection refused, retrying'),
-    });
-    if (fatal) return abortProcess(log, events, fatal.message);
-  }
   server = new StubServer(options, settings, loaded.model, log, events, restarter);
   try {
     await server.run();

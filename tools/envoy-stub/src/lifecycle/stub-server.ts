@@ -82,7 +82,7 @@ export class StubServer implements AdminContext {
   async run(): Promise<void> {
     const child = this.restarter.child;
     if (child) {
-      const reply = await child.shutdownParentAdmin();
+      const reply = this.restarter.parentReply;
       if (reply) {
         this.originalStart = reply.originalStartTimeMs;
         this.generation = reply.hotRestartGeneration + 1;
