@@ -88,7 +88,7 @@ async function failedChild(t: Test, epoch0: StaticEnvoy) {
   const lines = (out: string) => errorLines(out).map((l) => l.replaceAll(epoch0.dir, '<dir>'));
   return {
     child: { exit: childExit, lines: lines(child.output()) },
-    parent: { running: epoch0.envoy.exit() === undefined, admin, inbound: `${inbound.status} ${inbound.body}`, lines: milestoneLines(epoch0.envoy) },
+    parent: { running: epoch0.envoy.exit() === undefined, admin, inbound: `${inbound.status} ${inbound.body}`, lines: ordered(milestoneLines(epoch0.envoy)).lines },
     next: { exit: nextExit, lines: lines(next.output()) },
   };
 }

@@ -177,9 +177,17 @@ export interface StaticEnvoy {
 
 /** staticSetup + epoch 0 of `flavour` on it (log level info, two workers), LIVE. `extraArgs` may name files in its dir. */
 export async function startStatic(t: Test, flavour: Flavour, extraArgs: readonly string[] | ((dir: string) => readonly string[]) = [], bootstrapExtra: object = {}): Promise<StaticEnvoy> {
-  const s = await staticSetup(t, flavour, bootstrapExtra);
-  const extra = typeof extraArgs === 'function' ? extraArgs(s.dir) : extraArgs;
-  const envoy = spawnEnvoy(t, flavour, ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info', '--concurrency', '2', ...extra], s.dir);
-  await waitLive(envoy, s.ports.admin);
-  return { ...s, envoy, flavour, admin: (method, path) => admin(s.ports.admin, method, path) };
+  for (let attempt = 1; ; attempt++) {
+    const s = await staticSetup(t, flavour, bootstrapExtra);
+    const extra = typeof extraArgs === 'function' ? extraArgs(s.dir) : extraArgs;
+    const envoy = spawnEnvoy(t, flavour, ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info', '--concurrency', '2', ...extra], s.dir);
+    try {
+      await waitLive(envoy, s.ports.admin);
+      return { ...s, envoy, flavour, admin: (method, path) => admin(s.ports.admin, method, path) };
+    } catch (e) {
+      // A free port is only free when checked: another process on the host (another test file, another job) may
+      // bind it first. Then start over on new ports; anything else is the test's failure.
+      if (attempt === 3 || !envoy.output().includes('Address already in use')) throw e;
+    }
+  }
 }
