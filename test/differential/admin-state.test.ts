@@ -1,11 +1,13 @@
 // The admin API the agent reads, asked of the stub and of real Envoy 1.40 alike: /ready, the state in
 // /server_info, /stats with filter and usedonly (the agent's readiness and drain queries), and /healthcheck/fail|ok.
 // One envoy of each for the whole file; every step but the last leaves them as it found them.
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import t from 'tap';
 import type { Test } from 'tap';
 import { activeConnections } from '../../src/supervisor/drain.js';
-import { flavours, startStatic, type StaticEnvoy } from '../helpers/differential.js';
+import { adsBootstrap } from '../helpers/direct-envoy.js';
+import { admin, flavours, spawnEnvoy, startStatic, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
 // A short stats flush, so server.state follows a failed health check within a second, as the stub's does.
@@ -118,4 +120,22 @@ t.test('/drain_listeners?inboundonly without graceful stops the inbound listener
     return { answer, inbound, outbound: await through(e.ports.outbound), ready: (await e.admin('GET', '/ready')).body };
   });
   t.same(seen, { answer: { status: 200, body: 'OK\n' }, inbound: 'ECONNREFUSED', outbound: '200', ready: 'LIVE\n' }, 'what both do');
+});
+
+// Known difference (README "Control plane"): the stub never dials xDS and goes LIVE as if it had answered.
+t.test('with ADS configured and no control plane answering: real Envoy waits, the stub is LIVE', async (t) => {
+  const observe = async (flavour: Flavour) => {
+    const s = await staticSetup(t, `${flavour}-ads`);
+    writeFileSync(s.config, JSON.stringify(adsBootstrap('sidecar~127.0.0.1~ads.default~default.svc.cluster.local', s.ports.admin, s.ports.inbound))); // nothing listens there
+    const envoy = spawnEnvoy(t, flavour, ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info'], s.dir);
+    await waitFor(`${flavour} admin answers`, () => admin(s.ports.admin, 'GET', '/ready').catch(() => undefined), 30_000);
+    // The stub passes through its start-up states at once; real Envoy's first fetch times out only after 15 s.
+    if (flavour === 'stub') await waitLive(envoy, s.ports.admin);
+    const info = JSON.parse((await admin(s.ports.admin, 'GET', '/server_info')).body) as { state: string };
+    const ready = await admin(s.ports.admin, 'GET', '/ready');
+    return { ready: ready.status, state: info.state, config: (await admin(s.ports.admin, 'GET', configQuery)).body };
+  };
+  const [r, s] = await Promise.all(flavours.map(observe));
+  t.same(r, { ready: 503, state: 'PRE_INITIALIZING', config: '' }, "real Envoy: not ready, and no config counters for the agent's readiness");
+  t.same(s, { ready: 200, state: 'LIVE', config: 'cluster_manager.cds.update_success: 1\nlistener_manager.lds.update_success: 1\n' }, 'the stub: LIVE as if xDS had answered');
 });
