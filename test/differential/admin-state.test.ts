@@ -7,11 +7,13 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { activeConnections } from '../../src/supervisor/drain.js';
 import { adsBootstrap } from '../helpers/direct-envoy.js';
-import { admin, flavours, spawnEnvoy, startStatic, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
+import { admin, flavours, logLines, spawnEnvoy, startStatic, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
-// A short stats flush, so server.state follows a failed health check within a second, as the stub's does.
-const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, [], { stats_flush_interval: '0.2s' })));
+// A short stats flush, so server.state follows a failed health check within a second, as the stub's does; the
+// runtime key the agent's bundled bootstrap sets.
+const runtime = { layers: [{ name: 'global config', static_layer: { 'overload.global_downstream_max_connections': 2147483647 } }] };
+const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, [], { stats_flush_interval: '0.2s', layered_runtime: runtime })));
 const [real, stub] = envoys as [StaticEnvoy, StaticEnvoy];
 
 /** Observe both, in parallel; the stub must see what real Envoy sees. Returns real Envoy's observation. */
@@ -44,6 +46,9 @@ const statNames = (e: StaticEnvoy, text: string): string[] =>
     .replaceAll(`_${e.ports.inbound}.`, '_<inbound>.').replaceAll(`_${e.ports.outbound}.`, '_<outbound>.').replace(/\.worker_\d+\./, '.worker_<n>.')))].sort();
 
 t.test('/ready answers 200 LIVE', (t) => same(t, '/ready', (e) => body(e, 'GET', '/ready')));
+
+t.test('the warnings logged at start-up', (t) =>
+  same(t, 'the deprecated runtime key, no connection limit', async (e) => logLines(e.envoy.output()).filter((l) => l.level === 'warning').map((l) => l.message)));
 
 t.test('/server_info: state LIVE, our epoch and base id, and the same document shape', async (t) => {
   await same(t, 'state, epoch and base id', async (e) => {

@@ -133,6 +133,8 @@ export class StubServer implements AdminContext {
   }
 
   private async startWorkers(): Promise<void> {
+    const [deprecated, noLimit] = ['source/server/server.cc:961', 'source/server/server.cc:1059'];
+    for (const w of this.model.connectionLimitWarnings) this.log.warn('main', w.startsWith('Usage') ? deprecated : noLimit, w);
     this.log.info('main', 'source/server/server.cc:978', 'starting main dispatch loop');
     this.log.info('main', 'source/server/server.cc:1012', 'all clusters initialized. initializing init manager');
     await this.listeners.startAccepting();
