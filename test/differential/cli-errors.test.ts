@@ -2,6 +2,7 @@
 // (what the agent's crash report and an operator read), with timestamps, thread ids and source line numbers removed.
 // Every case fails before a server could start, and --disable-hot-restart keeps shared memory out of it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import t from 'tap';
 import { errorLines, flavours, runEnvoy, staticBootstrap, type Flavour } from '../helpers/differential.js';
@@ -12,6 +13,16 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const good = `${dir}/good.json`;
 writeFileSync(good, JSON.stringify(staticBootstrap({ admin: 0, inbound: 0, outbound: 0 })));
 const missing = `${dir}/missing.json`;
+
+// A port some other process holds, for an admin address and a listener address that cannot be bound.
+const holder = net.createServer();
+await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+t.teardown(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+const taken = (holder.address() as net.AddressInfo).port;
+const adminTaken = `${dir}/admin-taken.json`;
+writeFileSync(adminTaken, JSON.stringify(staticBootstrap({ admin: taken, inbound: 0, outbound: 0 })));
+const listenerTaken = `${dir}/listener-taken.json`;
+writeFileSync(listenerTaken, JSON.stringify(staticBootstrap({ admin: 0, inbound: taken, outbound: 0 })));
 const badLogPath = `${dir}/no/such/dir/envoy.log`;
 
 /**
@@ -31,6 +42,8 @@ const cases: readonly (readonly [string, readonly string[]])[] = [
   ['a config file that does not exist', ['-c', missing]],
   ['a log path that cannot be opened', ['-c', missing, '--log-path', badLogPath]],
   ['validate mode on a missing file', ['--mode', 'validate', '-c', missing]],
+  ['an admin port in use', ['-c', adminTaken]],
+  ['a listener port in use', ['-c', listenerTaken]],
 ];
 
 const run = (flavour: Flavour, args: readonly string[]) => runEnvoy(flavour, ['--disable-hot-restart', ...args]);

@@ -109,6 +109,10 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
     await server.run();
   } catch (e) {
     const message = describeStartupError(e);
+    const listener = (e as { listener?: string }).listener;
+    if (listener !== undefined) {
+      log.error('config', 'source/common/listener_manager/listener_manager_impl.cc:1405', `listener '${listener}' failed to bind or apply socket options: ${message}`);
+    }
     log.critical('main', 'source/server/server.cc:449', initError(path, message));
     process.stderr.write(`${message}\n`);
     exitProcess(events, 1, 'initialization');
