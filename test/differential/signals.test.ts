@@ -1,10 +1,11 @@
 // The signals the agent sends envoy (or that reach it), sent to the stub and to real Envoy 1.40 alike, one envoy
 // of each logging to --log-path: SIGUSR1 reopens the log file (after a rotation), SIGHUP is logged and eaten,
-// SIGTERM shuts down with exit 0.
+// SIGTERM shuts down with exit 0; and the SIGTERM envoy gets when the process that started it dies.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import t from 'tap';
 import type { Test } from 'tap';
-import { flavours, logLines, startStatic, type StaticEnvoy } from '../helpers/differential.js';
+import { admin, binaryOf, flavours, logLines, startStatic, staticSetup, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
 import { waitFor } from '../helpers/net.js';
 
 const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, (dir) => ['--log-path', `${dir}/envoy.log`, '--file-flush-interval-msec', '100'])));
@@ -43,4 +44,42 @@ t.test('SIGTERM: shuts down at once, exit 0', async (t) => {
     const lines = logged(e);
     return lines.slice(lines.findIndex((l) => l.message === 'caught ENVOY_SIGTERM')).map(shown);
   });
+});
+
+/**
+ * Envoy started through a shell (as the agent starts it, with hot restart on): when that parent dies without a
+ * word (SIGKILL), envoy gets SIGTERM from the kernel (PDEATHSIG; the stub polls for it) and shuts down.
+ */
+async function parentDies(t: Test, flavour: Flavour) {
+  const s = await staticSetup(t, `${flavour}-orphan`);
+  const args = ['-c', s.config, '--base-id', String(s.baseId), '-l', 'info'];
+  const shell = spawn('sh', ['-c', '"$0" "$@" & echo "$!"; wait', binaryOf(flavour), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ENVOY_STUB_SHM_DIR: s.dir },
+  });
+  let out = '';
+  shell.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  shell.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const pid = await waitFor(`${flavour} pid`, () => Number(/^(\d+)\n/.exec(out)?.[1]) || undefined);
+  t.teardown(() => {
+    for (const p of [pid, shell.pid!]) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // gone already, as it should be
+      }
+    }
+  });
+  await waitFor(`${flavour} LIVE`, async () => (await admin(s.ports.admin, 'GET', '/ready').catch(() => undefined))?.status === 200, 30_000);
+  shell.kill('SIGKILL');
+  await waitFor(`${flavour} shuts down`, () => logLines(out).some((l) => l.message === 'exiting'), 20_000);
+  await waitFor(`${flavour} admin closed`, async () => (await admin(s.ports.admin, 'GET', '/ready').then(() => false, () => true)));
+  const lines = logLines(out);
+  return lines.slice(lines.findIndex((l) => l.message === 'caught ENVOY_SIGTERM')).map(shown);
+}
+
+t.test('when the process that started envoy dies, envoy gets SIGTERM and shuts down', async (t) => {
+  const [r, s] = await Promise.all(flavours.map((f) => parentDies(t, f)));
+  t.same(s, r, 'the stub does what real Envoy does');
+  t.same(r!.slice(0, 1), ['[warning][main] caught ENVOY_SIGTERM'], 'SIGTERM');
 });
