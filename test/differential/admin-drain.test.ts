@@ -4,17 +4,10 @@
 // whether a listener drains.
 import net from 'node:net';
 import t from 'tap';
-import type { Test } from 'tap';
-import { flavours, logLines, startStatic, type StaticEnvoy } from '../helpers/differential.js';
+import { logLines, startPair, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
-const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, ['--drain-time-s', '1', '--drain-strategy', 'immediate'])));
-const [real, stub] = envoys as [StaticEnvoy, StaticEnvoy];
-
-async function same(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<unknown>): Promise<void> {
-  const [r, s] = await Promise.all([observe(real), observe(stub)]);
-  t.same(s, r, `${what}: the stub answers as real Envoy does`);
-}
+const { envoys, same } = await startPair(t, ['--drain-time-s', '1', '--drain-strategy', 'immediate']);
 
 const body = async (e: StaticEnvoy, method: string, path: string) => {
   const r = await e.admin(method, path);

@@ -4,24 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import t from 'tap';
-import type { Test } from 'tap';
 import { activeConnections } from '../../src/supervisor/drain.js';
 import { adsBootstrap } from '../helpers/direct-envoy.js';
-import { admin, flavours, logLines, spawnEnvoy, startStatic, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
+import { admin, flavours, logLines, spawnEnvoy, startPair, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
 // A short stats flush, so server.state follows a failed health check within a second, as the stub's does; the
 // runtime key the agent's bundled bootstrap sets.
 const runtime = { layers: [{ name: 'global config', static_layer: { 'overload.global_downstream_max_connections': 2147483647 } }] };
-const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, [], { stats_flush_interval: '0.2s', layered_runtime: runtime })));
-const [real, stub] = envoys as [StaticEnvoy, StaticEnvoy];
-
-/** Observe both, in parallel; the stub must see what real Envoy sees. Returns real Envoy's observation. */
-async function same<T>(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<T>): Promise<T> {
-  const [r, s] = await Promise.all([observe(real), observe(stub)]);
-  t.same(s, r, `${what}: the stub answers as real Envoy does`);
-  return r;
-}
+const { envoys, same } = await startPair(t, [], { stats_flush_interval: '0.2s', layered_runtime: runtime });
 
 const body = async (e: StaticEnvoy, method: string, path: string): Promise<{ status: number; body: string }> => {
   const r = await e.admin(method, path);

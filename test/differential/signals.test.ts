@@ -5,17 +5,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import t from 'tap';
 import type { Test } from 'tap';
-import { admin, binaryOf, flavours, logLines, startStatic, staticSetup, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
+import { admin, binaryOf, flavours, logLines, startPair, staticSetup, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
 import { waitFor } from '../helpers/net.js';
 
-const envoys = await Promise.all(flavours.map((f) => startStatic(t, f, (dir) => ['--log-path', `${dir}/envoy.log`, '--file-flush-interval-msec', '100'])));
-const [real, stub] = envoys as [StaticEnvoy, StaticEnvoy];
+const { envoys, same } = await startPair(t, (dir) => ['--log-path', `${dir}/envoy.log`, '--file-flush-interval-msec', '100']);
 const logPath = (e: StaticEnvoy) => `${e.dir}/envoy.log`;
-
-async function same(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<unknown>): Promise<void> {
-  const [r, s] = await Promise.all([observe(real), observe(stub)]);
-  t.same(s, r, `${what}: the stub does what real Envoy does`);
-}
 
 /** Every log line so far, rotated file first. Envoy writes its log file in batches (every --file-flush-interval-msec). */
 const logged = (e: StaticEnvoy) => logLines([`${logPath(e)}.1`, logPath(e)].filter(existsSync).map((f) => readFileSync(f, 'utf8')).join(''));

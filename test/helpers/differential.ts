@@ -175,8 +175,11 @@ export interface StaticEnvoy {
   admin(method: string, path: string): Promise<Reply>;
 }
 
-/** staticSetup + epoch 0 of `flavour` on it (log level info, two workers), LIVE. `extraArgs` may name files in its dir. */
-export async function startStatic(t: Test, flavour: Flavour, extraArgs: readonly string[] | ((dir: string) => readonly string[]) = [], bootstrapExtra: object = {}): Promise<StaticEnvoy> {
+/** Arguments after the common ones; a function gets the envoy's temp dir, to name files in it. */
+export type ExtraArgs = readonly string[] | ((dir: string) => readonly string[]);
+
+/** staticSetup + epoch 0 of `flavour` on it (log level info, two workers), LIVE. */
+export async function startStatic(t: Test, flavour: Flavour, extraArgs: ExtraArgs = [], bootstrapExtra: object = {}): Promise<StaticEnvoy> {
   for (let attempt = 1; ; attempt++) {
     const s = await staticSetup(t, flavour, bootstrapExtra);
     const extra = typeof extraArgs === 'function' ? extraArgs(s.dir) : extraArgs;
@@ -190,4 +193,18 @@ export async function startStatic(t: Test, flavour: Flavour, extraArgs: readonly
       if (attempt === 3 || !envoy.output().includes('Address already in use')) throw e;
     }
   }
+}
+
+/** A function that observes both envoys in parallel and requires the stub to see what real Envoy sees. */
+export type Same = <T>(t: Test, what: string, observe: (e: StaticEnvoy) => Promise<T>) => Promise<T>;
+
+/** One envoy of each flavour started alike, and the `same` comparison on them (it returns real Envoy's observation). */
+export async function startPair(t: Test, extraArgs?: ExtraArgs, bootstrapExtra?: object): Promise<{ envoys: StaticEnvoy[]; same: Same }> {
+  const [real, stub] = await Promise.all(flavours.map((f) => startStatic(t, f, extraArgs, bootstrapExtra)));
+  const same: Same = async (t, what, observe) => {
+    const [r, s] = await Promise.all([observe(real!), observe(stub!)]);
+    t.same(s, r, `${what}: the stub does what real Envoy does`);
+    return r;
+  };
+  return { envoys: [real!, stub!], same };
 }
