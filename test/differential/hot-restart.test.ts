@@ -3,6 +3,7 @@
 // admin port and the listeners, drains the parent and, --parent-shutdown-time-s after its start, has it exit 0.
 // Who exits when, with which code, and what each process logs on the way.
 import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import t from 'tap';
 import type { Test } from 'tap';
 import { errorLines, flavours, logLines, spawnEnvoy, startStatic, type DirectEnvoy, type StaticEnvoy } from '../helpers/differential.js';
@@ -29,6 +30,8 @@ const ownTimer = '[info] shutting down parent after drain';
 const ordered = (lines: string[]) => ({ lines: lines.filter((l) => l !== ownTimer), ownTimerFired: lines.includes(ownTimer) });
 
 interface HandOff {
+  /** The epoch answering on an admin connection made, and kept alive, before the child started. */
+  readonly keptConnectionEpoch: number;
   readonly parentExit: unknown;
   readonly childLoggedTerminateFirst: boolean;
   readonly childAfter: unknown;
@@ -36,21 +39,39 @@ interface HandOff {
   readonly childLines: string[];
 }
 
+/** /server_info's epoch, asked through `agent` (a kept-alive connection) or on a fresh one. */
+async function epochOf(e: StaticEnvoy, agent: http.Agent | false): Promise<number | undefined> {
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = http.get(`http://127.0.0.1:${e.ports.admin}/server_info`, { agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(res.statusCode === 200 ? text : '{}'));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+  const info = JSON.parse(body) as { state?: string; command_line_options?: { restart_epoch: number } };
+  return info.state === 'LIVE' ? info.command_line_options?.restart_epoch : undefined;
+}
+
 async function handOff(t: Test, epoch0: StaticEnvoy): Promise<HandOff> {
+  const kept = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.teardown(() => kept.destroy());
+  await epochOf(epoch0, kept);
   const child = spawnEnvoy(t, epoch0.flavour, ['-c', epoch0.config, '--base-id', String(epoch0.baseId), '--restart-epoch', '1', '-l', 'info', '--concurrency', '2', ...timing], epoch0.dir);
   // Fresh connections: the parent keeps answering on admin connections it had accepted before the hand-over.
   await waitFor(`${epoch0.flavour} epoch 1 LIVE on the admin port`, async () => {
     if (child.exit()) throw new Error(`${epoch0.flavour} epoch 1 exited: ${child.output().slice(-1500)}`);
-    const r = await epoch0.admin('GET', '/server_info').catch(() => undefined);
-    const info = r?.status === 200 ? (JSON.parse(r.body) as { state: string; command_line_options: { restart_epoch: number } }) : undefined;
-    return info?.state === 'LIVE' && info.command_line_options.restart_epoch === 1;
+    return (await epochOf(epoch0, false).catch(() => undefined)) === 1;
   }, 30_000);
+  // The agent's liveness poll relies on this: only fresh connections reach the child.
+  const keptConnectionEpoch = await epochOf(epoch0, kept).catch(() => -1) ?? -1;
   const parentExit = await epoch0.envoy.exited;
   // The child says it ends the parent before the parent goes: the parent's exit is the child's doing.
   const childLoggedTerminateFirst = logLines(child.output()).some((l) => l.message === 'shutting down parent after drain');
   const through = await request(`http://127.0.0.1:${epoch0.ports.inbound}/`, 'GET', {}, 5_000);
   const stats = await epoch0.admin('GET', `/stats?filter=${encodeURIComponent('^server\\.(hot_restart_epoch|hot_restart_generation|state)$')}`);
   return {
+    keptConnectionEpoch,
     parentExit,
     childLoggedTerminateFirst,
     childAfter: { running: child.exit() === undefined, ready: (await epoch0.admin('GET', '/ready')).body, inbound: `${through.status} ${through.body}`, stats: stats.body },
@@ -63,6 +84,7 @@ t.test('hot restart: epoch 1 takes over, epoch 0 drains and exits 0 when its chi
   const runs = await Promise.all(flavours.map(async (f) => handOff(t, await startStatic(t, f, timing))));
   const [real, stub] = runs as [HandOff, HandOff];
   t.same(stub, real, 'the stub hands over as real Envoy does');
+  t.equal(real.keptConnectionEpoch, 0, 'an admin connection kept alive from before the hand-over still reaches epoch 0');
   t.same(real.parentExit, { code: 0, signal: null }, 'epoch 0 exits 0');
   t.ok(real.childLoggedTerminateFirst, 'after its child asked');
   t.same(real.childAfter, { running: true, ready: 'LIVE\n', inbound: '200 inbound\n', stats: 'server.hot_restart_epoch: 1\nserver.hot_restart_generation: 2\nserver.state: 0\n' }, 'epoch 1 serves on');
