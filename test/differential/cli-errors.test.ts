@@ -1,6 +1,6 @@
 // Bad command lines given to the stub and to real Envoy 1.40: the same exit code and the same first error lines
 // (what the agent's crash report and an operator read), with timestamps, thread ids and source line numbers removed.
-// Every case fails before a server could start, and --disable-hot-restart keeps shared memory out of it.
+// Every case fails before anything is served, and --disable-hot-restart keeps shared memory out of it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
