@@ -56,13 +56,16 @@ async function parentDies(t: Test, flavour: Flavour) {
   shell.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
   const pid = await waitFor(`${flavour} pid`, () => Number(/^(\d+)\n/.exec(out)?.[1]) || undefined);
   t.teardown(() => {
-    for (const p of [pid, shell.pid!]) {
+    shell.kill('SIGKILL');
+    // Only if that pid is still this envoy (it should be gone): a pid can be reused once its process has exited.
+    const cmdline = (() => {
       try {
-        process.kill(p, 'SIGKILL');
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       } catch {
-        // gone already, as it should be
+        return '';
       }
-    }
+    })();
+    if (cmdline.includes(s.config)) process.kill(pid, 'SIGKILL');
   });
   await waitFor(`${flavour} LIVE`, async () => (await admin(s.ports.admin, 'GET', '/ready').catch(() => undefined))?.status === 200, 30_000);
   shell.kill('SIGKILL');
