@@ -7,7 +7,8 @@ import t from 'tap';
 import { logLines, startPair, type StaticEnvoy } from '../helpers/differential.js';
 import { request, waitFor } from '../helpers/net.js';
 
-const { envoys, same } = await startPair(t, ['--drain-time-s', '1', '--drain-strategy', 'immediate']);
+// A drain time long enough that the checks made right after a drain request see it running, even on a busy host.
+const { envoys, same } = await startPair(t, ['--drain-time-s', '3', '--drain-strategy', 'immediate']);
 
 const body = async (e: StaticEnvoy, method: string, path: string) => {
   const r = await e.admin(method, path);
