@@ -47,6 +47,11 @@ t.test('/server_info: state LIVE, our epoch and base id, and the same document s
     return { state: info.state, epoch: info.command_line_options.restart_epoch, baseId: info.command_line_options.base_id === String(e.baseId) };
   });
   await same(t, 'every key and its type', async (e) => shape(JSON.parse((await e.admin('GET', '/server_info')).body)));
+  await same(t, 'the command line as envoy read it (config path and base id aside)', async (e) => {
+    const info = JSON.parse((await e.admin('GET', '/server_info')).body) as { command_line_options: Record<string, unknown> };
+    const { config_path: _path, base_id: _id, ...rest } = info.command_line_options;
+    return rest;
+  });
 });
 
 t.test('/stats with filter and usedonly: the lines the agent reads', async (t) => {

@@ -51,7 +51,7 @@ export function commandLineOptions(o: StubOptions, baseId: number): Record<strin
     skip_hot_restart_on_no_parent: o.skipHotRestartOnNoParent,
     skip_hot_restart_parent_stats: o.skipHotRestartParentStats,
     skip_deprecated_logs: o.skipDeprecatedLogs,
-    file_flush_min_size: o.fileFlushMinSizeKb * 1024,
+    file_flush_min_size: 0, // Envoy 1.40 reports 0 whatever --file-flush-min-size-kb says
     log_stacktrace_single_entry: false,
   };
 }

@@ -54,7 +54,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   s('service-node', 'Node name'),
   s('service-zone', 'Zone name'),
   u('file-flush-interval-msec', 'Interval for log flushing in msec', 10000),
-  u('file-flush-min-size-kb', 'Minimum size of log buffer in KB before flushing', 64),
+  u('file-flush-min-size-kb', 'Minimum size in KB for log flushing', 64),
   u('drain-time-s', 'Hot restart and LDS removal drain time in seconds', 600),
   s('drain-strategy', 'Hot restart drain sequence behaviour, one of (gradual, immediate).', 'gradual'),
   u('parent-shutdown-time-s', 'Hot restart parent shutdown time in seconds', 900),
