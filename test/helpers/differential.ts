@@ -1,7 +1,7 @@
 // The differential suite's harness (test/differential/): the same envoy command line, bootstrap and actions run
 // against the stub and against real Envoy 1.40, started directly (no agent), so a scenario is written once and
 // its observables compared. Every envoy is killed, its temp dir removed and (real) its /dev/shm file deleted.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Test } from 'tap';
@@ -110,12 +110,22 @@ export async function waitLive(envoy: DirectEnvoy, adminPort: number): Promise<v
   }, 30_000);
 }
 
-/** Run the binary to completion (hang guard: SIGKILL after 20 s). */
+/**
+ * Run the binary to completion (hang guard: SIGKILL after 20 s). Real Envoy names itself by its argv[0] in its usage
+ * texts and `--version`, so it runs as `envoy`, the name the stub always prints.
+ */
 export function runEnvoy(flavour: Flavour, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(binaryOf(flavour), args, { timeout: 20_000, killSignal: 'SIGKILL', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, output: `${stdout}${stderr}` });
+    const proc = spawn(binaryOf(flavour), args, { argv0: 'envoy', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const guard = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    proc.on('error', (e) => (stderr += `spawn error: ${e.message}\n`));
+    proc.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output: `${stdout}${stderr}` });
     });
   });
 }
