@@ -7,6 +7,7 @@ import t from 'tap';
 import { activeConnections } from '../../src/supervisor/drain.js';
 import { adsBootstrap } from '../helpers/direct-envoy.js';
 import { admin, flavours, logLines, spawnEnvoy, startPair, staticSetup, waitLive, type Flavour, type StaticEnvoy } from '../helpers/differential.js';
+import { metricFamilies, repeatedFamilies } from '../helpers/metric-families.js';
 import { request, waitFor } from '../helpers/net.js';
 
 // A short stats flush, so server.state follows a failed health check within a second, as the stub's does; the
@@ -139,4 +140,14 @@ t.test('with ADS configured and no control plane answering: real Envoy waits, th
   const [r, s] = await Promise.all(flavours.map(observe));
   t.same(r, { ready: 503, state: 'PRE_INITIALIZING', config: '' }, "real Envoy: not ready, and no config counters for the agent's readiness");
   t.same(s, { ready: 200, state: 'LIVE', config: 'cluster_manager.cds.update_success: 1\nlistener_manager.lds.update_success: 1\n' }, 'the stub: LIVE as if xDS had answered');
+});
+
+t.test("/stats/prometheus: both parse, each family once, and every family of the stub's is one of real Envoy's", async (t) => {
+  const [r, s] = await Promise.all(envoys.map(async (e) => (await e.admin('GET', '/stats/prometheus')).body));
+  t.same([repeatedFamilies(r!), repeatedFamilies(s!)], [[], []], 'no family twice');
+  /** Family name → type and label names (values vary). */
+  const families = (text: string) => new Map(metricFamilies(text).map((f) => [f.name, `${f.type} {${[...new Set(f.metrics.flatMap((m) => Object.keys(m.labels ?? {})))].sort().join(',')}}`]));
+  const real = families(r!);
+  const invented = [...families(s!)].filter(([name, shape]) => real.get(name) !== shape).map(([name, shape]) => `${name} ${shape} (real: ${real.get(name) ?? 'none'})`);
+  t.same(invented, [], 'no family the stub makes up or shapes differently');
 });

@@ -27,7 +27,19 @@ const TAG_RULES: readonly TagRule[] = [
   { prefix: 'cluster.', tag: 'envoy_cluster_name', greedy: false },
 ];
 
-function extractTags(name: string, knownValues: ReadonlySet<string>): { extracted: string; tags: [string, string][] } {
+type Extracted = { extracted: string; tags: [string, string][] };
+
+/** `…downstream_rq_2xx` → `…downstream_rq_xx` with envoy_response_code_class="2", listed first, as Envoy 1.40 does. */
+function withCodeClass(e: Extracted): Extracted {
+  const m = /^(.*_)([1-5])xx$/.exec(e.extracted);
+  return m ? { extracted: `${m[1]}xx`, tags: [['envoy_response_code_class', m[2]!], ...e.tags] } : e;
+}
+
+function extractTags(name: string, knownValues: ReadonlySet<string>): Extracted {
+  return withCodeClass(extractScope(name, knownValues));
+}
+
+function extractScope(name: string, knownValues: ReadonlySet<string>): Extracted {
   for (const rule of TAG_RULES) {
     if (!name.startsWith(rule.prefix)) continue;
     const rest = name.slice(rule.prefix.length);
