@@ -37,7 +37,7 @@ t.test('GET /server_info reports state, epoch, options and node', async (t) => {
     command_line_options: { restart_epoch: 0, drain_time: '7s', parent_shutdown_time: '900s', mode: 'Serve', log_level: 'warning', drain_strategy: 'Gradual', base_id: /^\d+$/ },
     node: { id: 'stub-test', cluster: 'stub-test', user_agent_name: 'envoy', locality: { zone: 'z1' } },
   });
-  t.same(Object.keys(info), ['version', 'state', 'uptime_current_epoch', 'uptime_all_epochs', 'hot_restart_version', 'command_line_options', 'node']);
+  t.same(Object.keys(info), ['version', 'state', 'uptime_current_epoch', 'uptime_all_epochs', 'hot_restart_version', 'command_line_options', 'node', 'hot_restart_initializing']);
 });
 
 t.test('GET /stats lists the server stats in text, JSON and Prometheus', async (t) => {

@@ -67,5 +67,6 @@ t.test('a bad --log-path fails at start with exit 1', async (t) => {
   const dir = t.testdir();
   const stub = startStub(t, dir, { args: ['-c', writeBootstrap(dir, bootstrap()), '--log-path', join(dir, 'no/such/dir/x.log')] });
   t.equal((await stub.exited).code, 1);
-  t.match(stub.stderr(), /^Failed to open log-file '.*x\.log'\. e\.what\(\): /);
+  // Envoy 1.40: the critical line, then the reason alone (checked against it in test/differential/cli-errors.test.ts).
+  t.match(stub.stderr(), /\[critical\]\[main\] .* error `Failed to open log-file '.*x\.log'\. e\.what\(\): .*: No such file or directory` initializing config '.*'\nFailed to open log-file '.*x\.log'\. e\.what\(\): /);
 });

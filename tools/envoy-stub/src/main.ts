@@ -17,17 +17,39 @@ import { StubServer } from './lifecycle/stub-server.js';
 import { runValidate } from './lifecycle/validate-mode.js';
 import { EnvoyLog } from './log/envoy-log.js';
 
+/** strerror(3) for the errors opening a log file can give; Node's own text otherwise. */
+const STRERROR: Readonly<Record<string, string>> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+};
+
+/** Envoy 1.40's critical line for an error while the server initializes (its config path, then the reason). */
+const initError = (configPath: string, message: string) => `error \`${message}\` initializing config '${configPath}'`;
+
 function openLog(options: StubOptions): EnvoyLog {
+  const settings = {
+    level: options.logLevel,
+    componentLevels: options.componentLogLevels,
+    format: options.logFormat,
+    escaped: options.logFormatEscaped,
+    // Validate mode logs to stderr whatever --log-path says, as Envoy's does.
+    path: options.mode === 'validate' ? '' : options.logPath,
+  };
   try {
-    return new EnvoyLog({
-      level: options.logLevel,
-      componentLevels: options.componentLogLevels,
-      format: options.logFormat,
-      escaped: options.logFormatEscaped,
-      path: options.logPath,
-    });
+    return new EnvoyLog(settings);
   } catch (e) {
-    process.stderr.write(`Failed to open log-file '${options.logPath}'. e.what(): unable to open file '${options.logPath}': ${(e as Error).message}\n`);
+    const err = e as NodeJS.ErrnoException;
+    const message = `Failed to open log-file '${options.logPath}'. e.what(): unable to open file '${options.logPath}': ${STRERROR[err.code ?? ''] ?? err.message}`;
+    const log = new EnvoyLog({ ...settings, path: '' });
+    log.critical('main', 'source/server/server.cc:449', initError(options.configPath, message));
+    process.stderr.write(`${message}\n`);
+    log.info('main', 'source/server/server.cc:1159', 'exiting');
     process.exit(1);
   }
 }
@@ -60,17 +82,6 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
   events.setEpoch(options.restartEpoch);
   log.info('main', 'source/server/server.cc:432', `initializing epoch ${options.restartEpoch} (base id=${restarter.baseId}, hot restart version=${restarter.version})`);
 
-  const path = options.configPath;
-  let loaded;
-  try {
-    loaded = await loadConfig(options, settings.strictValidation);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    log.critical('main', 'source/server/server.cc:422', `error initializing config '${path}': ${e.message}`);
-    process.stderr.write(`${e.message}\n`);
-    exitProcess(events, 1, 'config');
-  }
-  for (const w of loaded.warnings) log.warn('config', 'source/common/protobuf/message_validator_impl.cc:23', w);
   if (!options.skipHotRestartOnNoParent) {
     const fatal = await restarter.connectParent({
       retries: settings.hotRestartRetries,
@@ -79,12 +90,30 @@ async function runServer(options: StubOptions, settings: StubSettings, log: Envo
     });
     if (fatal) return abortProcess(log, events, fatal.message);
   }
+  // Before the config is read, as Envoy 1.40 does (a child failing on its config leaves the parent without admin).
+  await restarter.shutdownParentAdmin();
+
+  const path = options.configPath;
+  let loaded;
+  try {
+    loaded = await loadConfig(options, settings.strictValidation);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    log.critical('main', 'source/server/server.cc:449', initError(path, e.message));
+    process.stderr.write(`${e.message}\n`);
+    exitProcess(events, 1, 'config');
+  }
+  for (const w of loaded.warnings) log.warn('config', 'source/common/protobuf/message_validator_impl.cc:23', w);
   server = new StubServer(options, settings, loaded.model, log, events, restarter);
   try {
     await server.run();
   } catch (e) {
     const message = describeStartupError(e);
-    log.critical('main', 'source/server/server.cc:422', `error initializing config '${path}': ${message}`);
+    const listener = (e as { listener?: string }).listener;
+    if (listener !== undefined) {
+      log.error('config', 'source/common/listener_manager/listener_manager_impl.cc:1405', `listener '${listener}' failed to bind or apply socket options: ${message}`);
+    }
+    log.critical('main', 'source/server/server.cc:449', initError(path, message));
     process.stderr.write(`${message}\n`);
     exitProcess(events, 1, 'initialization');
   }

@@ -1,7 +1,7 @@
 // What this stub claims to be. One made-up but well-formed build identity, so parsers of
 // `--version` and `/server_info` see exactly the shapes a real Envoy prints.
 
-export const ENVOY_VERSION = '1.34.1';
+export const ENVOY_VERSION = '1.40.0'; // the release the differential suite (test/differential/) checks the stub against
 export const ENVOY_BUILD_SHA = '5a1e3b9c0d7f24e68a1b2c3d4e5f60718293a4b5';
 export const ENVOY_BUILD_LABEL = `${ENVOY_BUILD_SHA}/${ENVOY_VERSION}/Clean/RELEASE/BoringSSL`;
 

@@ -37,13 +37,16 @@ export class AdminServer {
   private track(socket: net.Socket): void {
     this.sockets.add(socket);
     this.ctx.stats.add('listener.admin.downstream_cx_active', 1);
+    this.ctx.stats.add('listener.admin.main_thread.downstream_cx_active', 1); // Envoy's admin runs on the main thread
     this.ctx.stats.add('http.admin.downstream_cx_active', 1);
     this.ctx.stats.inc('listener.admin.downstream_cx_total');
+    this.ctx.stats.inc('listener.admin.main_thread.downstream_cx_total');
     this.ctx.stats.inc('http.admin.downstream_cx_total');
     socket.on('error', () => socket.destroy());
     socket.once('close', () => {
       this.sockets.delete(socket);
       this.ctx.stats.add('listener.admin.downstream_cx_active', -1);
+      this.ctx.stats.add('listener.admin.main_thread.downstream_cx_active', -1);
       this.ctx.stats.add('http.admin.downstream_cx_active', -1);
     });
   }

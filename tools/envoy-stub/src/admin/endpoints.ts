@@ -56,10 +56,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
   mutating('/drain_listeners', 'drain listeners', drainListeners),
   mutating('/healthcheck/fail', 'cause the server to fail health checks', (ctx) => {
     ctx.lifecycle.failHealthCheck(true);
+    ctx.stats.set('server.live', 0); // at once, as Envoy's; server.state waits for the next stats flush
     return ok();
   }),
   mutating('/healthcheck/ok', 'cause the server to pass health checks', (ctx) => {
     ctx.lifecycle.failHealthCheck(false);
+    ctx.stats.set('server.live', 1);
     return ok();
   }),
   mutating('/heapprofiler', 'enable/disable the heap profiler', () => ({ status: 400, body: '?enable=<y|n>\n' })),

@@ -51,20 +51,23 @@ export function commandLineOptions(o: StubOptions, baseId: number): Record<strin
     skip_hot_restart_on_no_parent: o.skipHotRestartOnNoParent,
     skip_hot_restart_parent_stats: o.skipHotRestartParentStats,
     skip_deprecated_logs: o.skipDeprecatedLogs,
-    file_flush_min_size: o.fileFlushMinSizeKb * 1024,
+    file_flush_min_size: 0, // Envoy 1.40 reports 0 whatever --file-flush-min-size-kb says
+    log_stacktrace_single_entry: false,
   };
 }
 
 function node(ctx: AdminContext): Record<string, unknown> {
   const raw = ctx.model.node.raw;
   const [major, minor, patch] = ENVOY_VERSION.split('.').map(Number);
+  // Like Envoy 1.40: no locality object unless the bootstrap or --service-zone gives one.
+  const hasLocality = raw.locality !== undefined || ctx.model.node.zone !== '';
   const locality = { region: '', zone: ctx.model.node.zone, sub_zone: '', ...(raw.locality as object | undefined) };
   if (ctx.model.node.zone) locality.zone = ctx.model.node.zone;
   return {
     ...raw,
     id: ctx.model.node.id,
     cluster: ctx.model.node.cluster,
-    locality,
+    ...(hasLocality ? { locality } : {}),
     user_agent_name: 'envoy',
     user_agent_build_version: {
       version: { major_number: major, minor_number: minor, patch },
@@ -86,6 +89,8 @@ export function serverInfo(ctx: AdminContext): string {
     hot_restart_version: ctx.hotRestartVersion,
     command_line_options: commandLineOptions(ctx.options, ctx.baseId),
     node: node(ctx),
+    // Envoy 1.40: whether this process, a hot-restart child, is still initializing.
+    hot_restart_initializing: ctx.options.restartEpoch > 0 && ctx.lifecycle.initPhase !== 'Initialized',
   };
   return `${JSON.stringify(info, null, 1)}\n`;
 }

@@ -37,7 +37,7 @@ const typeName = (o: OptionSpec): string => (o.kind === 'uint32' ? 'uint32_t' : 
 function shortId(o: OptionSpec): string {
   const id = o.flag ? `-${o.flag}` : `--${o.name}`;
   const base = `[${id}${o.kind === 'switch' ? '' : ` <${typeName(o)}>`}]`;
-  return o.kind === 'multi-string' ? `${base} ... ` : base;
+  return o.kind === 'multi-string' ? `${base} ...` : base; // one space before the next id, as Envoy 1.40 prints it
 }
 
 function longId(o: OptionSpec): string {

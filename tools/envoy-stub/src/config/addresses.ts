@@ -9,10 +9,10 @@ export interface SocketAddress {
   readonly port: number;
 }
 
-export function malformedIp(host: string): ConfigError {
-  return new ConfigError(
-    `malformed IP address: ${host}. Consider setting resolver_name or setting cluster type to 'STRICT_DNS' or 'LOGICAL_DNS'`,
-  );
+/** The resolver hint only for cluster endpoints, as Envoy 1.40 words it. */
+export function malformedIp(host: string, hint: boolean): ConfigError {
+  const advice = hint ? ". Consider setting resolver_name or setting cluster type to 'STRICT_DNS' or 'LOGICAL_DNS'" : '';
+  return new ConfigError(`malformed IP address: ${host}${advice}`);
 }
 
 function port(sock: JsonObject, where: string): number {
@@ -26,14 +26,14 @@ function port(sock: JsonObject, where: string): number {
 }
 
 /** Reads `address.socket_address`; `requireIp` for places Envoy resolves nothing (STATIC, listeners, admin). */
-export function socketAddress(addressMsg: JsonObject, where: string, requireIp: boolean): SocketAddress {
+export function socketAddress(addressMsg: JsonObject, where: string, requireIp: boolean, hint = false): SocketAddress {
   const sock = message(addressMsg, 'socket_address', where);
   if (!sock) throw new ConfigError(`${where}: the stub supports only socket_address addresses`);
   const host = field(sock, 'address');
   if (typeof host !== 'string' || host === '') {
     throw new ConfigError('Proto constraint validation failed (SocketAddressValidationError.Address: value length must be at least 1 characters)');
   }
-  if (requireIp && isIP(host) === 0) throw malformedIp(host);
+  if (requireIp && isIP(host) === 0) throw malformedIp(host, hint);
   return { address: host, port: port(sock, `${where}.socket_address`) };
 }
 

@@ -4,6 +4,7 @@
 import { ConfigError } from './config-error.js';
 import { socketAddress, type SocketAddress } from './addresses.js';
 import { readClusters, type ClusterConfig } from './clusters.js';
+import { connectionLimitWarnings } from './connection-limit.js';
 import { camel, field, isObject, message, str, type JsonObject } from './json-access.js';
 import { readListeners, type ListenerConfig } from './listeners.js';
 import type { Json } from './proto-merge.js';
@@ -25,6 +26,8 @@ export interface BootstrapModel {
   readonly hasLds: boolean;
   /** Unknown top-level fields tolerated by --allow-unknown-static-fields. */
   readonly unknownStaticFields: number;
+  /** Envoy's start-up warnings about the downstream connection limit (logged at warning once the server starts). */
+  readonly connectionLimitWarnings: readonly string[];
 }
 
 export interface ModelOptions {
@@ -99,5 +102,6 @@ export function readBootstrap(value: Json, o: ModelOptions): BootstrapModel {
     hasCds: field(dynamic, 'cds_config') !== undefined,
     hasLds: field(dynamic, 'lds_config') !== undefined,
     unknownStaticFields: unknown.length,
+    connectionLimitWarnings: connectionLimitWarnings(value),
   };
 }

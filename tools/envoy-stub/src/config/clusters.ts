@@ -23,7 +23,7 @@ function endpoints(cluster: JsonObject, where: string, requireIp: boolean): Sock
       const w = `${where}.load_assignment.endpoints[${i}].lb_endpoints[${j}]`;
       if (!isObject(lb)) throw typeError(w, 'an object', lb);
       const address = message(message(lb, 'endpoint', w), 'address', `${w}.endpoint`);
-      if (address) out.push(socketAddress(address, `${w}.endpoint.address`, requireIp));
+      if (address) out.push(socketAddress(address, `${w}.endpoint.address`, requireIp, true));
     });
   });
   return out;

@@ -38,13 +38,15 @@ export function checkExtension(ctx: Ctx, info: MessageInfo, set: Map<string, JNo
   semantic(ctx, keyPath(at.path, 'typed_config'), at.node, `Didn't find a registered implementation for '${name}' with type URL: ''`);
 }
 
-function checkIp(ctx: Ctx, addrHolder: JNode | undefined, base: string): void {
+/** Envoy 1.40 adds the resolver hint for cluster endpoints only, not for listener and admin addresses. */
+function checkIp(ctx: Ctx, addrHolder: JNode | undefined, base: string, hint = false): void {
   const sa = sub(addrHolder, base, 'socket_address');
   if (!sa.node) return;
   const addr = sub(sa.node, sa.path, 'address');
   const value = strValue(addr.node);
   if (value === undefined || isIP(value) || strValue(getField(sa.node, 'resolver_name'))) return;
-  semantic(ctx, addr.path, addr.node, `malformed IP address: ${value}. Consider setting resolver_name or setting cluster type to 'STRICT_DNS' or 'LOGICAL_DNS'`);
+  const advice = hint ? ". Consider setting resolver_name or setting cluster type to 'STRICT_DNS' or 'LOGICAL_DNS'" : '';
+  semantic(ctx, addr.path, addr.node, `malformed IP address: ${value}${advice}`);
 }
 
 function clusterType(c: JNode): string | undefined {
@@ -73,7 +75,7 @@ export function checkBootstrap(ctx: Ctx, root: JNode): void {
       arrayItems(lbs.node).forEach((lb, k) => {
         const endpoint = sub(lb, indexPath(lbs.path, k), 'endpoint');
         const addr = sub(endpoint.node, endpoint.path, 'address');
-        checkIp(ctx, addr.node, addr.path);
+        checkIp(ctx, addr.node, addr.path, true);
       });
     });
   });

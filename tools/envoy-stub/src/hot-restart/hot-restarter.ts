@@ -16,6 +16,8 @@ export type Fatal = { kind: 'exit'; message: string } | { kind: 'abort'; message
 
 export class HotRestarter {
   child: ChildRole | undefined;
+  /** The parent's answer to ShutdownAdmin: where uptime and the generation carry on from. */
+  parentReply: { originalStartTimeMs: number; hotRestartGeneration: number } | undefined;
 
   private constructor(
     readonly enabled: boolean,
@@ -102,6 +104,14 @@ export class HotRestarter {
     }
     const errno = outcome.kind === 'failed' ? outcome.errno : 111;
     return { kind: 'abort', message: `hot restart sendmsg() failed: returned -1, errno ${errno}` };
+  }
+
+  /**
+   * Asks the parent to shut its admin down. Envoy 1.40 does this before it loads its config, so a child that then
+   * fails on its config leaves the parent serving its listeners with no admin port (test/differential/).
+   */
+  async shutdownParentAdmin(): Promise<void> {
+    if (this.child) this.parentReply = await this.child.shutdownParentAdmin();
   }
 
   /** Workers started: the next epoch may now begin (Envoy clears the flag here). */

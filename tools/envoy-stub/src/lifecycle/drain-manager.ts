@@ -7,9 +7,10 @@
 import type { DrainStrategy } from '../cli/options.js';
 
 export class DrainManager {
-  private startedAt: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private inboundOnly = false;
+  /** When the inbound-only sequence and the all-listeners sequence began (each at most once). */
+  private inboundStartedAt: number | undefined;
+  private allStartedAt: number | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly strategy: DrainStrategy,
@@ -19,30 +20,34 @@ export class DrainManager {
   ) {}
 
   get draining(): boolean {
-    return this.startedAt !== undefined;
+    return this.inboundStartedAt !== undefined || this.allStartedAt !== undefined;
   }
 
-  /** Starts the sequence; `onComplete` runs after the drain time. A second call is ignored. */
+  /**
+   * Starts a sequence; `onComplete` runs after the drain time. A call that drains nothing new is ignored; an
+   * all-listeners drain during an inbound-only one starts its own sequence (and timer), as Envoy 1.40's does.
+   */
   startDrainSequence(onComplete: () => void, inboundOnly = false): boolean {
-    if (this.startedAt !== undefined) return false;
-    this.startedAt = Date.now();
-    this.inboundOnly = inboundOnly;
-    this.timer = setTimeout(onComplete, this.drainTimeMs);
-    this.timer.unref();
+    if (this.allStartedAt !== undefined || (inboundOnly && this.inboundStartedAt !== undefined)) return false;
+    if (inboundOnly) this.inboundStartedAt = Date.now();
+    else this.allStartedAt = Date.now();
+    const timer = setTimeout(onComplete, this.drainTimeMs);
+    timer.unref();
+    this.timers.push(timer);
     return true;
   }
 
   drainClose(drainType: 'DEFAULT' | 'MODIFY_ONLY' = 'DEFAULT', direction: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND' = 'UNSPECIFIED'): boolean {
     if (this.healthCheckFailed() && drainType === 'DEFAULT') return true;
-    if (this.startedAt === undefined) return false;
-    if (this.inboundOnly && direction !== 'INBOUND') return false;
+    const starts = [this.allStartedAt, direction === 'INBOUND' ? this.inboundStartedAt : undefined].filter((x) => x !== undefined);
+    if (starts.length === 0) return false;
     if (this.strategy === 'immediate' || this.drainTimeMs === 0) return true;
-    const elapsed = Date.now() - this.startedAt;
+    const elapsed = Date.now() - Math.min(...starts);
     if (elapsed >= this.drainTimeMs) return true;
     return elapsed / this.drainTimeMs > this.random();
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
+    for (const timer of this.timers) clearTimeout(timer);
   }
 }

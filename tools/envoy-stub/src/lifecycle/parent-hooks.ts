@@ -6,27 +6,26 @@ export function serveParentRole(server: StubServer): void {
   const { log, events, listeners } = server;
   server.restarter.parentRole?.serve({
     shutdownAdmin() {
-      log.info('main', 'source/server/hot_restarting_parent.cc:149', 'shutting down admin due to child startup');
+      // Both at warning, the second whether or not this process has a parent of its own (Envoy 1.40).
+      log.warn('main', 'source/server/server.cc:1174', 'shutting down admin due to child startup');
       server.stopStatsFlush();
       server.admin.close();
+      log.warn('main', 'source/server/server.cc:1182', 'terminating parent process');
       const ownParent = server.restarter.child;
-      if (ownParent?.parentAlive) {
-        log.info('main', 'source/server/hot_restarting_parent.cc:155', 'terminating parent process');
-        ownParent.terminateParent();
-      }
+      if (ownParent?.parentAlive) ownParent.terminateParent();
     },
     originalStartTimeMs: () => server.originalStartTimeMs(),
     hotRestartGeneration: () => server.hotRestartGeneration(),
     listenHandle: (address) => listeners.byBoundAddress(address)?.listenHandle,
     releaseListener: (address) => listeners.byBoundAddress(address)?.stopListening(),
     drainListeners() {
-      log.info('main', 'source/server/server.cc:1037', 'closing and draining listeners');
+      log.info('main', 'source/server/server.cc:159', 'closing and draining listeners');
       listeners.stopListeners();
       // The parent does not exit when this drain ends; its child terminates it later.
       server.drain.startDrainSequence(() => events.write('drain', { complete: true, parent: true }));
     },
     terminate() {
-      log.info('main', 'source/server/hot_restarting_parent.cc:95', 'shutting down due to child request');
+      log.info('main', 'source/server/hot_restarting_parent.cc:135', 'shutting down due to child request');
       process.kill(process.pid, 'SIGTERM');
     },
     connections: () => listeners.activeConnections,

@@ -48,6 +48,7 @@ export class StubServer implements AdminContext {
       stats: this.stats,
       drain: this.drain,
       clusters: new Map(model.clusters.map((c) => [c.name, c])),
+      workers: options.concurrency,
     });
     this.admin = new AdminServer(this, events, settings.hangAdmin, settings.prometheusFaultFile);
     this.lifecycle.on('state', (from, to) => events.write('state', { from, to }));
@@ -81,7 +82,7 @@ export class StubServer implements AdminContext {
   async run(): Promise<void> {
     const child = this.restarter.child;
     if (child) {
-      const reply = await child.shutdownParentAdmin();
+      const reply = this.restarter.parentReply;
       if (reply) {
         this.originalStart = reply.originalStartTimeMs;
         this.generation = reply.hotRestartGeneration + 1;
@@ -132,6 +133,8 @@ export class StubServer implements AdminContext {
   }
 
   private async startWorkers(): Promise<void> {
+    const [deprecated, noLimit] = ['source/server/server.cc:961', 'source/server/server.cc:1059'];
+    for (const w of this.model.connectionLimitWarnings) this.log.warn('main', w.startsWith('Usage') ? deprecated : noLimit, w);
     this.log.info('main', 'source/server/server.cc:978', 'starting main dispatch loop');
     this.log.info('main', 'source/server/server.cc:1012', 'all clusters initialized. initializing init manager');
     await this.listeners.startAccepting();
@@ -141,15 +144,15 @@ export class StubServer implements AdminContext {
     this.restarter.clearInitializing();
     updateServerStats(this.stats, this.statsSource);
     const child = this.restarter.child;
-    if (child?.parentAlive) {
-      child.drainParentListeners();
-      const timer = setTimeout(() => {
-        this.log.info('main', 'source/server/server.cc:1052', 'shutting down parent after drain');
-        this.events.write('hot_restart', { message: 'terminate parent' });
-        child.terminateParent();
-      }, this.options.parentShutdownTimeS * 1000);
-      timer.unref();
-    }
+    if (child?.parentAlive) child.drainParentListeners();
+    // Every epoch, even 0 (no parent), runs the parent-shutdown timer and logs its end, as Envoy 1.40 does.
+    const timer = setTimeout(() => {
+      this.log.info('main', 'source/server/drain_manager_impl.cc:226', 'shutting down parent after drain');
+      if (!child?.parentAlive) return;
+      this.events.write('hot_restart', { message: 'terminate parent' });
+      child.terminateParent();
+    }, this.options.parentShutdownTimeS * 1000);
+    timer.unref();
     this.log.info('main', 'source/server/server.cc:1057', 'starting workers');
   }
 

@@ -20,7 +20,12 @@ export class ListenerManager {
   async bindAll(fromParent?: SocketSource): Promise<void> {
     for (const l of this.listeners) {
       const handle = fromParent ? await fromParent(formatAddress(l.config.address)) : undefined;
-      await l.bind(handle);
+      try {
+        await l.bind(handle);
+      } catch (e) {
+        // Which listener failed: Envoy names it in an error line before the critical one.
+        throw Object.assign(e as Error, { listener: l.config.name });
+      }
     }
   }
 

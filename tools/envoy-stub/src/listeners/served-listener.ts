@@ -15,6 +15,8 @@ export interface ListenerDeps {
   readonly stats: StatsStore;
   readonly drain: DrainManager;
   readonly clusters: ReadonlyMap<string, ClusterConfig>;
+  /** --concurrency: each connection is counted on one worker too, as Envoy's per-worker listener stats. */
+  readonly workers: number;
 }
 
 /** Envoy's listener stat scope: stat_prefix, else the address with ':' turned into '_'. */
@@ -31,6 +33,8 @@ export class ServedListener {
   private accepting = false;
   private parentHandle: unknown;
   private scope = '';
+  /** Round robin stands in for the kernel spreading connections over Envoy's worker threads. */
+  private nextWorker = 0;
   bound: SocketAddress | undefined;
 
   constructor(
@@ -75,8 +79,11 @@ export class ServedListener {
   private track(socket: net.Socket): void {
     this.sockets.add(socket);
     const httpScope = this.config.http ? `http.${this.config.http.statPrefix}` : undefined;
+    const worker = `${this.scope}.worker_${this.nextWorker++ % Math.max(1, this.deps.workers)}`;
     this.deps.stats.add(`${this.scope}.downstream_cx_active`, 1);
     this.deps.stats.inc(`${this.scope}.downstream_cx_total`);
+    this.deps.stats.add(`${worker}.downstream_cx_active`, 1);
+    this.deps.stats.inc(`${worker}.downstream_cx_total`);
     if (httpScope) {
       this.deps.stats.add(`${httpScope}.downstream_cx_active`, 1);
       this.deps.stats.inc(`${httpScope}.downstream_cx_total`);
@@ -85,6 +92,7 @@ export class ServedListener {
     socket.once('close', () => {
       this.sockets.delete(socket);
       this.deps.stats.add(`${this.scope}.downstream_cx_active`, -1);
+      this.deps.stats.add(`${worker}.downstream_cx_active`, -1);
       this.deps.stats.inc(`${this.scope}.downstream_cx_destroy`);
       if (httpScope) this.deps.stats.add(`${httpScope}.downstream_cx_active`, -1);
     });
@@ -120,9 +128,14 @@ export class ServedListener {
     }
     this.scope = listenerStatScope(this.config, this.bound);
     this.deps.stats.registerTagValue(this.scope.slice('listener.'.length));
-    this.deps.stats.set(`${this.scope}.downstream_cx_active`, 0);
+    // Registered, not written: like Envoy's, ?usedonly lists them only once a connection came.
+    this.deps.stats.gauge(`${this.scope}.downstream_cx_active`);
     this.deps.stats.counter(`${this.scope}.downstream_cx_total`);
-    if (this.config.http) this.deps.stats.add(`http.${this.config.http.statPrefix}.downstream_cx_active`, 0);
+    for (let i = 0; i < Math.max(1, this.deps.workers); i++) {
+      this.deps.stats.gauge(`${this.scope}.worker_${i}.downstream_cx_active`);
+      this.deps.stats.counter(`${this.scope}.worker_${i}.downstream_cx_total`);
+    }
+    if (this.config.http) this.deps.stats.gauge(`http.${this.config.http.statPrefix}.downstream_cx_active`);
   }
 
   /** Workers started: accept, including connections that queued up meanwhile. */

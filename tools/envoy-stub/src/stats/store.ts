@@ -27,18 +27,34 @@ const TAG_RULES: readonly TagRule[] = [
   { prefix: 'cluster.', tag: 'envoy_cluster_name', greedy: false },
 ];
 
-function extractTags(name: string, knownValues: ReadonlySet<string>): { extracted: string; tags: [string, string][] } {
+type Extracted = { extracted: string; tags: [string, string][] };
+
+/** `…downstream_rq_2xx` → `…downstream_rq_xx` with envoy_response_code_class="2", listed first, as Envoy 1.40 does. */
+function withCodeClass(e: Extracted): Extracted {
+  const m = /^(.*_)([1-5])xx$/.exec(e.extracted);
+  return m ? { extracted: `${m[1]}xx`, tags: [['envoy_response_code_class', m[2]!], ...e.tags] } : e;
+}
+
+function extractTags(name: string, knownValues: ReadonlySet<string>): Extracted {
+  return withCodeClass(extractScope(name, knownValues));
+}
+
+function extractScope(name: string, knownValues: ReadonlySet<string>): Extracted {
   for (const rule of TAG_RULES) {
     if (!name.startsWith(rule.prefix)) continue;
     const rest = name.slice(rule.prefix.length);
     // Prefer a registered value (listener addresses and cluster names may contain dots).
     const value = [...knownValues].filter((v) => rest.startsWith(`${v}.`)).sort((a, b) => b.length - a.length)[0]
       ?? (rule.greedy ? rest.slice(0, rest.lastIndexOf('.')) : rest.slice(0, rest.indexOf('.')));
-    if (!value || value === 'admin' && rule.tag === 'envoy_listener_address') {
+    if (!value || (rule.tag === 'envoy_listener_address' && (value === 'admin' || value.startsWith('admin.')))) {
       // listener.admin.* keeps its name: Envoy's address regex does not match "admin".
       return { extracted: name, tags: [] };
     }
-    return { extracted: `${rule.prefix}${rest.slice(value.length + 1)}`, tags: [[rule.tag, value]] };
+    const extracted = `${rule.prefix}${rest.slice(value.length + 1)}`;
+    // listener.<addr>.worker_<n>.x → listener.worker.x with the worker id as a tag, first (as Envoy lists it).
+    const worker = rule.prefix === 'listener.' ? /^listener\.worker_(\d+)\.(.*)$/.exec(extracted) : null;
+    if (worker) return { extracted: `listener.worker.${worker[2]}`, tags: [['envoy_worker_id', worker[1]!], [rule.tag, value]] };
+    return { extracted, tags: [[rule.tag, value]] };
   }
   return { extracted: name, tags: [] };
 }
