@@ -27,7 +27,7 @@ export class ExpiryWatch {
     const now = this.now();
     for (const e of this.#tracked) {
       const left = e.notAfter - now;
-      const fields = { file: e.path, notAfter: new Date(e.notAfter).toISOString() };
+      const fields = { file: e.path, notAfter: e.notAfter }; // epoch ms, as every time in the log
       if (left <= 0) {
         if (this.#once(`${e.path}:expired`)) this.log.error(fields, 'certificate has expired; TLS with it fails until the files are renewed');
       } else if (left <= this.warningMs) {

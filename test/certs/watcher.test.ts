@@ -125,6 +125,7 @@ t.test('expiry: a warning inside the window, an error once expired, each said on
   const soon = h.lines.filter((l) => l.msg === 'certificate expires soon');
   t.same(soon.map((l) => l.file), [h.files.certChain, h.files.rootCert], 'both files, at load');
   t.type(soon[0]?.expiresInMs, 'number', 'durations in the log are milliseconds, as numbers');
+  t.type(soon[0]?.notAfter, 'number', 'times in the log are epoch milliseconds, as pino\'s own time');
   clock = Date.parse('2200-01-01');
   await h.waitFor('certificate has expired; TLS with it fails until the files are renewed', 2);
   const after = reads;
