@@ -129,3 +129,17 @@ export async function hotRestartUnderLoad(t: Test, pod: Pod, n: number, trigger:
 export function countLines(text: string, needle: string): number {
   return text.split('\n').filter((l) => l.includes(needle)).length;
 }
+
+/**
+ * The agent's lines that say a hot restart went wrong: a rejected bootstrap, an epoch that crashed or died before
+ * LIVE, a cold restart. By message, not by a word in it: readiness lines quote envoy's counters ("0 rejected").
+ */
+const troubleMessages = [
+  'new bootstrap rejected; the running envoy keeps serving',
+  'envoy exited unexpectedly',
+  'hot-restart child exited before LIVE; previous epoch keeps serving, next reload restarts cold',
+  'cold restart: stopping every epoch before starting epoch 0',
+];
+export function troubleLines(agent: RunningAgent): string[] {
+  return agent.logs.filter((l) => troubleMessages.includes(l.msg)).map((l) => l.msg);
+}
