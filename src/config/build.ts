@@ -5,7 +5,7 @@ import { formatGoDuration } from '../flags/duration.js';
 import type { FlagValues } from '../flags/flag-spec.js';
 import { flagError } from '../errors/index.js';
 import { checkDirectoryCreatable } from '../fs/directory.js';
-import { agentVersion } from '../version.js';
+import { istioVersion } from '../version.js';
 import { allIpv6, instanceIps, parseHostPort } from './addresses.js';
 import { parseAppMetrics } from './app-metrics.js';
 import { parseProbeTable } from './app-probes.js';
@@ -83,7 +83,7 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const domain = str('domain') || defaultDomain(registry, podNamespace);
   const appPorts = [num('statusPort'), num('proxyAdminPort'), env.envoyStatusPort, env.envoyPrometheusPort];
   const trustDomain = str('trust-domain') || 'cluster.local';
-  const identity = nodeIdentity(env, ips, agentVersion);
+  const identity = nodeIdentity(env, ips, istioVersion);
   const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
   const certDir = str('certDir');
 

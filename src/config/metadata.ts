@@ -6,6 +6,9 @@ export interface NodeIdentity {
   readonly locality: Readonly<{ region?: string; zone?: string; sub_zone?: string }>;
 }
 
+/** Istio 1.5's list, set whatever the environment says (as 1.5 did). */
+export const exchangeKeys = 'NAME,NAMESPACE,INSTANCE_IPS,LABELS,OWNER,PLATFORM_METADATA,WORKLOAD_NAME,CANONICAL_TELEMETRY_SERVICE,MESH_ID,SERVICE_ACCOUNT';
+
 /**
  * Envoy node metadata the way Istio 1.5 builds it: ISTIO_META_* copied with the prefix stripped
  * (ISTIO_META_WORKLOAD* skipped, WORKLOAD_NAME mapped), ISTIO_METAJSON_* merged in, then typed fields.
@@ -26,6 +29,8 @@ export function nodeIdentity(env: AgentEnv, ips: readonly string[], version: str
   metadata.INSTANCE_IPS = ips.join(',');
   if (Object.keys(labels).length > 0) metadata.LABELS = labels;
   metadata.ISTIO_VERSION ??= version;
+  // The peer-metadata exchange (istio-proxy's metadata_exchange filter) sends exactly these keys to the peer.
+  metadata.EXCHANGE_KEYS = exchangeKeys;
   metadata.ENVOY_STATUS_PORT = env.envoyStatusPort;
   metadata.ENVOY_PROMETHEUS_PORT = env.envoyPrometheusPort;
   return { metadata, labels, locality: locality(labels['istio-locality']) };
