@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import { toProtoDuration } from '../flags/duration.js';
 import type { HostPort } from '../config/addresses.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
+import { readPodAnnotations } from '../config/downward-api.js';
+import { statsOptions } from './stats-options.js';
 import type { TemplateParams } from './template.js';
 
 export interface ParamsResult {
@@ -18,6 +20,9 @@ export interface ParamsResult {
 export async function templateParams(config: ProxyConfig): Promise<ParamsResult> {
   const warnings: string[] = [];
   const statsd = config.statsdUdpAddress ? await resolveStatsd(config.statsdUdpAddress, warnings) : undefined;
+  const pod = readPodAnnotations();
+  if (pod.problem) warnings.push(pod.problem);
+  const stats = statsOptions([pod.annotations, config.metadata], config.ips);
   const params: TemplateParams = {
     node_id: config.nodeId,
     cluster: config.serviceCluster,
@@ -47,6 +52,10 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
     statsd_host: statsd?.host ?? '',
     statsd_port: statsd?.port ?? 0,
     outlier_log_path: config.outlierLogPath,
+    stats_inclusion_prefixes: stats.prefixes,
+    stats_inclusion_suffixes: stats.suffixes,
+    stats_inclusion_regexps: stats.regexps,
+    extra_stat_tags: stats.extraTags,
   };
   return { params, warnings };
 }

@@ -2,7 +2,8 @@
 // bin/pilot-agent with --binaryPath = a fixture that keeps the file it is started with (-c), then hands
 // that file to real Envoy 1.40 (and to the stub's validate mode, which must agree).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import t, { type Test } from 'tap';
 import { setA } from '../fixtures/certs/pki.js';
@@ -28,6 +29,8 @@ interface Row {
   /** Flags after `proxy`, role first (`sidecar` or `router`). */
   readonly args: (w: Where) => string[];
   readonly env?: Record<string, string>;
+  /** Files to create under the agent's working directory (e.g. the downward API's etc/istio/pod/annotations). */
+  readonly files?: Record<string, string>;
   /** Run the agent in a fresh network namespace (no interface addresses: INSTANCE_IP alone decides IPv6). */
   readonly netns?: boolean;
   /** Proves the row's variant really shaped the file. */
@@ -65,6 +68,20 @@ const rows: Row[] = [
       return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012'];
     },
     shaped: (b, { dir }) => xds(b).transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.filename === `${dir}/certs/cert-chain.pem`,
+  },
+  {
+    name: 'the stats annotations (inclusion prefixes with {pod_ip}, suffixes, an RE2 regex, extra tags)',
+    args: () => ['sidecar'],
+    files: {
+      'etc/istio/pod/annotations': [
+        'sidecar.istio.io/extraStatTags="dlp_status,dlp_error"',
+        'sidecar.istio.io/statsInclusionPrefixes="prefix1,http.{pod_ip}_"',
+        'sidecar.istio.io/statsInclusionRegexps="http\\\\.[0-9]*\\\\.[0-9]*\\\\.[0-9]*\\\\.[0-9]*_8080\\\\.downstream_rq_time"',
+        'sidecar.istio.io/statsInclusionSuffixes="upstream_rq_retry"',
+      ].join('\n'),
+    },
+    shaped: (b) => b.stats_config.stats_matcher.inclusion_list.patterns.some((p: any) => p.safe_regex?.regex === 'http\\.[0-9]*\\.[0-9]*\\.[0-9]*\\.[0-9]*_8080\\.downstream_rq_time')
+      && b.stats_config.stats_tags.some((s: any) => s.tag_name === 'dlp_error'),
   },
   {
     name: 'the router role',
@@ -115,6 +132,10 @@ async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; wher
   const dir = mkdtempSync(`${tmpdir()}/real-envoy-bootstrap-`);
   const where: Where = { dir, admin: await freePort(), status: await freePort() };
   const file = `${dir}/captured.json`;
+  for (const [path, text] of Object.entries(row.files ?? {})) {
+    mkdirSync(dirname(`${dir}/${path}`), { recursive: true });
+    writeFileSync(`${dir}/${path}`, text);
+  }
   const args = [
     agentBin, 'proxy', ...row.args(where),
     '--binaryPath', captureBin, '--configPath', `${dir}/proxy`,
@@ -130,7 +151,7 @@ async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; wher
   };
   const wrapper = row.netns ? ['ip', 'netns', 'exec', await createNetns(t, 'rev')] : [];
   const [cmd, ...pre] = [...wrapper, process.execPath];
-  const proc = spawn(cmd!, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd!, [...pre, ...args], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
