@@ -4,6 +4,7 @@ import { toProtoDuration } from '../flags/duration.js';
 import type { HostPort } from '../config/addresses.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
 import { readPodAnnotations } from '../config/downward-api.js';
+import { remoteServiceParams, tracerParams } from './remote-params.js';
 import { statsOptions } from './stats-options.js';
 import type { TemplateParams } from './template.js';
 
@@ -18,7 +19,7 @@ export interface ParamsResult {
  * bootstrap-templates/README.md; add there whatever you add here.
  */
 export async function templateParams(config: ProxyConfig): Promise<ParamsResult> {
-  const warnings: string[] = [];
+  const warnings: string[] = [...config.warnings];
   const statsd = config.statsdUdpAddress ? await resolveStatsd(config.statsdUdpAddress, warnings) : undefined;
   const pod = readPodAnnotations();
   if (pod.problem) warnings.push(pod.problem);
@@ -45,9 +46,9 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
     root_cert: config.certFiles.rootCert,
     pilot_san: config.pilotSan,
     pilot_san_matchers: config.pilotSan.map((san) => ({ san_type: 'URI', matcher: { exact: san } })),
-    zipkin: config.zipkinAddress !== undefined,
-    zipkin_host: config.zipkinAddress?.host ?? '',
-    zipkin_port: config.zipkinAddress?.port ?? 0,
+    ...tracerParams(config.tracer, config.serviceCluster),
+    ...remoteServiceParams('envoy_metrics_service', config.envoyMetricsService),
+    ...remoteServiceParams('envoy_accesslog_service', config.envoyAccessLogService),
     statsd: statsd !== undefined,
     statsd_host: statsd?.host ?? '',
     statsd_port: statsd?.port ?? 0,

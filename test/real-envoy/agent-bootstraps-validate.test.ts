@@ -84,6 +84,28 @@ const rows: Row[] = [
       && b.stats_config.stats_tags.some((s: any) => s.tag_name === 'dlp_error'),
   },
   {
+    name: 'the Datadog tracer (--datadogAgentAddress)',
+    args: () => ['sidecar', '--datadogAgentAddress', 'localhost:8126'],
+    shaped: (b) => b.tracing.http.name === 'envoy.tracers.datadog' && b.static_resources.clusters.some((c: any) => c.name === 'datadog_agent'),
+  },
+  {
+    name: 'the metrics service with MUTUAL TLS, names and keepalive, beside statsd (--envoyMetricsService)',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/ms`, setA());
+      const ms = { address: 'localhost:15000', tlsSettings: { mode: 'MUTUAL', clientCertificate: `${dir}/ms/cert-chain.pem`, privateKey: `${dir}/ms/key.pem`, caCertificates: `${dir}/ms/root-cert.pem`, subjectAltNames: ['metrics.example', 'spiffe://cluster.local/ns/istio-system/sa/ms'], sni: 'metrics.example' }, tcpKeepalive: { probes: 3, time: '10s', interval: '5s' } };
+      return ['sidecar', '--envoyMetricsService', JSON.stringify(ms), '--statsdUdpAddress', '127.0.0.1:9125'];
+    },
+    shaped: (b) => b.stats_sinks[0].name === 'envoy.stat_sinks.metrics_service' && b.static_resources.clusters.some((c: any) => c.name === 'envoy_metrics_service' && c.transport_socket && c.upstream_connection_options),
+  },
+  {
+    name: 'the access log service with SIMPLE TLS (--envoyAccessLogService)',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/als`, setA());
+      return ['sidecar', '--envoyAccessLogService', JSON.stringify({ address: 'localhost:15001', tlsSettings: { mode: 'SIMPLE', caCertificates: `${dir}/als/root-cert.pem` } })];
+    },
+    shaped: (b) => b.static_resources.clusters.some((c: any) => c.name === 'envoy_accesslog_service' && c.transport_socket.typed_config.common_tls_context.tls_certificates === undefined),
+  },
+  {
     name: 'the router role',
     args: () => ['router'],
     shaped: (b) => String(b.node.id).startsWith('router~'),
