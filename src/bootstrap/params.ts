@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { toProtoDuration } from '../flags/duration.js';
 import type { HostPort } from '../config/addresses.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
-import { readPodAnnotations } from '../config/downward-api.js';
+import { podAnnotationsPath, readPodInfoFile } from '../config/downward-api.js';
 import { remoteServiceParams, tracerParams } from './remote-params.js';
 import { statsOptions } from './stats-options.js';
 import type { TemplateParams } from './template.js';
@@ -21,9 +21,9 @@ export interface ParamsResult {
 export async function templateParams(config: ProxyConfig): Promise<ParamsResult> {
   const warnings: string[] = [...config.warnings];
   const statsd = config.statsdUdpAddress ? await resolveStatsd(config.statsdUdpAddress, warnings) : undefined;
-  const pod = readPodAnnotations();
+  const pod = readPodInfoFile(podAnnotationsPath);
   if (pod.problem) warnings.push(pod.problem);
-  const stats = statsOptions([pod.annotations, config.metadata], config.ips);
+  const stats = statsOptions([pod.entries, config.metadata], config.ips);
   const params: TemplateParams = {
     node_id: config.nodeId,
     cluster: config.serviceCluster,

@@ -11,6 +11,7 @@ import { parseAppMetrics } from './app-metrics.js';
 import { parseProbeTable } from './app-probes.js';
 import type { AgentEnv } from './env.js';
 import { agentLogLevel, envoyLogLevels } from './log-levels.js';
+import { podLabelsPath, readPodInfoFile } from './downward-api.js';
 import { nodeIdentity } from './metadata.js';
 import { parseRemoteService, type RemoteService } from './remote-service.js';
 import { chooseTracer } from './tracer.js';
@@ -90,7 +91,8 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const domain = str('domain') || defaultDomain(registry, podNamespace);
   const appPorts = [num('statusPort'), num('proxyAdminPort'), env.envoyStatusPort, env.envoyPrometheusPort];
   const trustDomain = str('trust-domain') || 'cluster.local';
-  const identity = nodeIdentity(env, ips, istioVersion);
+  const podLabels = readPodInfoFile(podLabelsPath);
+  const identity = nodeIdentity(env, ips, istioVersion, podLabels.entries);
   const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
   const certDir = str('certDir');
   const remote = (flag: string): RemoteService | undefined => (str(flag) ? parseRemoteService(`--${flag}`, str(flag), certDir) : undefined);
@@ -113,7 +115,7 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     tracer: tracing.tracer,
     envoyMetricsService: remote('envoyMetricsService'),
     envoyAccessLogService: remote('envoyAccessLogService'),
-    warnings: Object.freeze([...tracing.unused]),
+    warnings: Object.freeze([...(podLabels.problem ? [podLabels.problem] : []), ...tracing.unused]),
     statsdUdpAddress,
     connectTimeoutMs: connectTimeout,
     dnsRefreshRateMs: dnsRefresh,

@@ -5,27 +5,28 @@ import { readRegularFileSync, startupFileCapBytes, UnreadableFileError } from '.
 
 /** Where Istio reads them: relative, so the container's working directory (/) decides, as in Istio. */
 export const podAnnotationsPath = './etc/istio/pod/annotations';
+export const podLabelsPath = './etc/istio/pod/labels';
 
-export interface PodAnnotations {
-  readonly annotations: Readonly<Record<string, string>>;
+export interface PodInfoFile {
+  readonly entries: Readonly<Record<string, string>>;
   /** Set when the file exists but cannot be read or parsed: worth a warning, never fatal. */
   readonly problem?: string;
 }
 
-/** The annotations file, or none when it does not exist (no downward API volume: not under kube-inject). */
-export function readPodAnnotations(path: string = podAnnotationsPath): PodAnnotations {
+/** A downward API file, or no entries when it does not exist (no such volume: not under kube-inject). */
+export function readPodInfoFile(path: string): PodInfoFile {
   let text: string;
   try {
     text = readRegularFileSync(path, startupFileCapBytes);
   } catch (e) {
-    if (e instanceof UnreadableFileError && e.reason === 'ENOENT') return { annotations: {} };
+    if (e instanceof UnreadableFileError && e.reason === 'ENOENT') return { entries: {} };
     if (!(e instanceof UnreadableFileError)) throw e;
-    return { annotations: {}, problem: `pod annotations ${path} ignored: ${e.reason}` };
+    return { entries: {}, problem: `pod info file ${path} ignored: ${e.reason}` };
   }
   try {
-    return { annotations: parseDownwardApi(text) };
+    return { entries: parseDownwardApi(text) };
   } catch (e) {
-    return { annotations: {}, problem: `pod annotations ${path} ignored: ${(e as Error).message}` };
+    return { entries: {}, problem: `pod info file ${path} ignored: ${(e as Error).message}` };
   }
 }
 

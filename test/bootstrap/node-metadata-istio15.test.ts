@@ -26,3 +26,18 @@ t.test('EXCHANGE_KEYS is the list Istio 1.5 sends, whatever the environment says
   t.equal((await metadata({})).EXCHANGE_KEYS, istio15ExchangeKeys);
   t.equal((await metadata({ ISTIO_META_EXCHANGE_KEYS: 'NAME' })).EXCHANGE_KEYS, istio15ExchangeKeys);
 });
+
+t.test('the downward API labels file (./etc/istio/pod/labels) joins LABELS over ISTIO_METAJSON_LABELS, as in 1.5', async (t) => {
+  const dir = t.testdir({ etc: { istio: { pod: { labels: 'app="productpage"\npod-template-hash="5d4f"\nversion="v2"\nistio-locality="r1.z1"\n' } } } });
+  const r = await runAgent(['bootstrap'], seedPodEnv, { cwd: dir });
+  t.equal(r.code, 0, r.stderr);
+  const b = JSON.parse(r.stdout);
+  t.same(b.node.metadata.LABELS, { app: 'productpage', version: 'v2', 'pod-template-hash': '5d4f', 'istio-locality': 'r1.z1' });
+  t.same(b.node.locality, { region: 'r1', zone: 'z1' }, 'locality from the file\'s label too');
+});
+
+t.test('CANONICAL_TELEMETRY_SERVICE comes from the istioTelemetryService label, as in 1.5', async (t) => {
+  const meta = await metadata({ ISTIO_METAJSON_LABELS: '{"app":"a","istioTelemetryService":"reviews"}' });
+  t.equal(meta.CANONICAL_TELEMETRY_SERVICE, 'reviews');
+  t.notOk('CANONICAL_TELEMETRY_SERVICE' in (await metadata({})));
+});

@@ -76,7 +76,7 @@ t.test('without the file nothing is added; an unreadable one is a warning, not a
   const dir = t.testdir({ etc: { istio: { pod: { annotations: 'not a downward api line\n' } } } });
   const bad = await bootstrap(t, dir);
   t.equal(patterns(bad).length, 2 + required.length + 2);
-  t.match(bad.stderr, /^warning: pod annotations \.\/etc\/istio\/pod\/annotations ignored: line 1 is not key="value"\n$/);
+  t.match(bad.stderr, /^warning: pod info file \.\/etc\/istio\/pod\/annotations ignored: line 1 is not key="value"\n$/);
 });
 
 t.test('the downward API file is read as Go quotes it', async (t) => {
