@@ -37,5 +37,7 @@ COPY --from=build /src/bootstrap-templates ./bootstrap-templates
 RUN ln -s /usr/local/lib/pilot-agent/bin/pilot-agent /usr/local/bin/pilot-agent \
  && ln -s /usr/local/lib/pilot-agent/bin/istio-iptables /usr/local/bin/istio-iptables \
  && mkdir -p /etc/istio/proxy && chown istio-proxy:istio-proxy /etc/istio/proxy
+# The Istio version istiod sees in the node metadata, as Istio's proxyv2 image sets it (= istioVersion in src/version.ts).
+ENV ISTIO_META_ISTIO_VERSION=1.5.10
 WORKDIR /
 ENTRYPOINT ["/usr/local/bin/pilot-agent"]

@@ -17,3 +17,10 @@ const pkg = readPackage();
 
 export const agentName = pkg.name;
 export const agentVersion = pkg.version;
+
+/**
+ * The Istio release this agent stands in for, sent as node metadata ISTIO_VERSION (unless ISTIO_META_ISTIO_VERSION
+ * overrides it) and set in the image. istiod 1.5 parses it as a semver to gate features, so it must be an Istio
+ * version, never this package's 0.x version. The Dockerfile's ENV carries the same value (checked by a test).
+ */
+export const istioVersion = '1.5.10';

@@ -3,6 +3,9 @@ import { isIP } from 'node:net';
 import { toProtoDuration } from '../flags/duration.js';
 import type { HostPort } from '../config/addresses.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
+import { podAnnotationsPath, readPodInfoFile } from '../config/downward-api.js';
+import { remoteServiceParams, tracerParams } from './remote-params.js';
+import { statsOptions } from './stats-options.js';
 import type { TemplateParams } from './template.js';
 
 export interface ParamsResult {
@@ -16,8 +19,11 @@ export interface ParamsResult {
  * bootstrap-templates/README.md; add there whatever you add here.
  */
 export async function templateParams(config: ProxyConfig): Promise<ParamsResult> {
-  const warnings: string[] = [];
+  const warnings: string[] = [...config.warnings];
   const statsd = config.statsdUdpAddress ? await resolveStatsd(config.statsdUdpAddress, warnings) : undefined;
+  const pod = readPodInfoFile(podAnnotationsPath);
+  if (pod.problem) warnings.push(pod.problem);
+  const stats = statsOptions([pod.entries, config.metadata], config.ips);
   const params: TemplateParams = {
     node_id: config.nodeId,
     cluster: config.serviceCluster,
@@ -40,13 +46,17 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
     root_cert: config.certFiles.rootCert,
     pilot_san: config.pilotSan,
     pilot_san_matchers: config.pilotSan.map((san) => ({ san_type: 'URI', matcher: { exact: san } })),
-    zipkin: config.zipkinAddress !== undefined,
-    zipkin_host: config.zipkinAddress?.host ?? '',
-    zipkin_port: config.zipkinAddress?.port ?? 0,
+    ...tracerParams(config.tracer, config.serviceCluster),
+    ...remoteServiceParams('envoy_metrics_service', config.envoyMetricsService),
+    ...remoteServiceParams('envoy_accesslog_service', config.envoyAccessLogService),
     statsd: statsd !== undefined,
     statsd_host: statsd?.host ?? '',
     statsd_port: statsd?.port ?? 0,
     outlier_log_path: config.outlierLogPath,
+    stats_inclusion_prefixes: stats.prefixes,
+    stats_inclusion_suffixes: stats.suffixes,
+    stats_inclusion_regexps: stats.regexps,
+    extra_stat_tags: stats.extraTags,
   };
   return { params, warnings };
 }

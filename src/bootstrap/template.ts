@@ -5,6 +5,7 @@ import { AgentError, ErrorCodes } from '../errors/index.js';
 //   "x-{{name}}-y"        placeholders inside a longer string are interpolated as text
 //   { "$if": "name", … }  the object is kept only when the parameter is truthy ("$unless": the opposite);
 //                         a dropped object disappears from its parent property or array
+//   { "$splice": "name" } in an array: replaced by the items of the list parameter (none when empty)
 // A template is plain JSON, so any JSON tool can read it; an unknown parameter is an error, never "",
 // and so is a "{{" that does not open a well-formed placeholder.
 
@@ -27,9 +28,12 @@ interface Where {
 function render(node: unknown, params: TemplateParams, where: Where): unknown {
   if (typeof node === 'string') return renderString(node, params, where);
   if (Array.isArray(node)) {
-    return node
-      .map((item, i) => render(item, params, { ...where, path: `${where.path}[${i}]` }))
-      .filter((item) => item !== dropped);
+    return node.flatMap((item, i) => {
+      const at = { ...where, path: `${where.path}[${i}]` };
+      if (isSplice(item)) return spliced(item.$splice, params, at);
+      const rendered = render(item, params, at);
+      return rendered === dropped ? [] : [rendered];
+    });
   }
   if (node !== null && typeof node === 'object') {
     const obj = node as Record<string, unknown>;
@@ -43,6 +47,17 @@ function render(node: unknown, params: TemplateParams, where: Where): unknown {
     return out;
   }
   return node;
+}
+
+function isSplice(item: unknown): item is { $splice: unknown } {
+  return item !== null && typeof item === 'object' && !Array.isArray(item) && '$splice' in item;
+}
+
+function spliced(name: unknown, params: TemplateParams, where: Where): unknown[] {
+  if (typeof name !== 'string') throw templateError(where, '"$splice" takes a parameter name');
+  const value = lookup(name, params, where);
+  if (!Array.isArray(value)) throw templateError(where, `"$splice" needs a list parameter; "${name}" is not a list`);
+  return structuredClone(value);
 }
 
 function keep(obj: Record<string, unknown>, params: TemplateParams, where: Where): boolean {

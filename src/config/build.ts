@@ -5,13 +5,16 @@ import { formatGoDuration } from '../flags/duration.js';
 import type { FlagValues } from '../flags/flag-spec.js';
 import { flagError } from '../errors/index.js';
 import { checkDirectoryCreatable } from '../fs/directory.js';
-import { agentVersion } from '../version.js';
+import { istioVersion } from '../version.js';
 import { allIpv6, instanceIps, parseHostPort } from './addresses.js';
 import { parseAppMetrics } from './app-metrics.js';
 import { parseProbeTable } from './app-probes.js';
 import type { AgentEnv } from './env.js';
 import { agentLogLevel, envoyLogLevels } from './log-levels.js';
+import { podLabelsPath, readPodInfoFile } from './downward-api.js';
 import { nodeIdentity } from './metadata.js';
+import { parseRemoteService, type RemoteService } from './remote-service.js';
+import { chooseTracer } from './tracer.js';
 import { checkDomain, checkNamespace, checkNodePart, checkPodName } from './node-names.js';
 import { checkDistinctPorts } from './ports.js';
 import type { AuthPolicy, ProxyConfig, Role } from './proxy-config.js';
@@ -69,7 +72,12 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   if (dnsRefresh < 1) throw flagError('--dnsRefreshRate', fmt(dnsRefresh), 'expected a positive duration');
 
   const discoveryAddress = parseHostPort('--discoveryAddress', str('discoveryAddress'));
-  const zipkinAddress = str('zipkinAddress') ? parseHostPort('--zipkinAddress', str('zipkinAddress')) : undefined;
+  const tracing = chooseTracer({
+    lightstepAddress: str('lightstepAddress'),
+    zipkinAddress: str('zipkinAddress'),
+    datadogAgentAddress: str('datadogAgentAddress'),
+    stackdriverEnabled: env.stackdriverTracingEnabled,
+  });
   const statsdUdpAddress = str('statsdUdpAddress') ? parseHostPort('--statsdUdpAddress', str('statsdUdpAddress')) : undefined;
   const logs = envoyLogLevels(str('proxyLogLevel'), str('proxyComponentLogLevel'));
   if (num('baseId') > 429_496_729) throw flagError('--baseId', String(num('baseId')), 'expected at most 429496729 (envoy multiplies it by 10)');
@@ -83,9 +91,11 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const domain = str('domain') || defaultDomain(registry, podNamespace);
   const appPorts = [num('statusPort'), num('proxyAdminPort'), env.envoyStatusPort, env.envoyPrometheusPort];
   const trustDomain = str('trust-domain') || 'cluster.local';
-  const identity = nodeIdentity(env, ips, agentVersion);
+  const podLabels = readPodInfoFile(podLabelsPath);
+  const identity = nodeIdentity(env, ips, istioVersion, podLabels.entries);
   const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
   const certDir = str('certDir');
+  const remote = (flag: string): RemoteService | undefined => (str(flag) ? parseRemoteService(`--${flag}`, str(flag), certDir) : undefined);
 
   const config: ProxyConfig = Object.freeze({
     role: role as Role,
@@ -102,7 +112,10 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     drainDurationMs: drain,
     parentShutdownDurationMs: parent,
     discoveryAddress,
-    zipkinAddress,
+    tracer: tracing.tracer,
+    envoyMetricsService: remote('envoyMetricsService'),
+    envoyAccessLogService: remote('envoyAccessLogService'),
+    warnings: Object.freeze([...(podLabels.problem ? [podLabels.problem] : []), ...tracing.unused]),
     statsdUdpAddress,
     connectTimeoutMs: connectTimeout,
     dnsRefreshRateMs: dnsRefresh,

@@ -20,6 +20,8 @@ export interface AgentEnv {
   readonly prometheusAnnotations: string;
   /** PILOT_AGENT_STATUS_HEADERS_TIMEOUT: the bound on a status client's request headers, ms. */
   readonly statusHeadersBoundMs: number;
+  /** STACKDRIVER_TRACING_ENABLED as given ('' when unset): Istio 1.5's switch for Stackdriver tracing. */
+  readonly stackdriverTracingEnabled: string;
   /** ISTIO_META_<K>=v, prefix stripped, in environment order. */
   readonly meta: Readonly<Record<string, string>>;
   /** ISTIO_METAJSON_<K>={...}, parsed. */
@@ -47,6 +49,7 @@ export function readEnv(env: Env = process.env): AgentEnv {
     appProbers: env.ISTIO_KUBE_APP_PROBERS ?? '',
     prometheusAnnotations: env.ISTIO_PROMETHEUS_ANNOTATIONS ?? '',
     statusHeadersBoundMs: readStatusHeadersBound(env),
+    stackdriverTracingEnabled: env.STACKDRIVER_TRACING_ENABLED ?? '',
     envoyStatusPort: envPort(env, 'ENVOY_STATUS_PORT', 15021),
     envoyPrometheusPort: envPort(env, 'ENVOY_PROMETHEUS_PORT', 15090),
     meta,

@@ -1,6 +1,8 @@
 import type { HostPort } from './addresses.js';
 import type { AppMetricsTarget } from './app-metrics.js';
 import type { ProbeTable } from './app-probes.js';
+import type { RemoteService } from './remote-service.js';
+import type { Tracer } from './tracer.js';
 
 export type Role = 'sidecar' | 'router';
 export type AuthPolicy = 'NONE' | 'MUTUAL_TLS';
@@ -29,7 +31,12 @@ export interface ProxyConfig {
   readonly drainDurationMs: number;
   readonly parentShutdownDurationMs: number;
   readonly discoveryAddress: HostPort;
-  readonly zipkinAddress: HostPort | undefined;
+  /** The one tracer Istio 1.5's precedence picks (LightStep and Stackdriver are refused at start). */
+  readonly tracer: Tracer;
+  readonly envoyMetricsService: RemoteService | undefined;
+  readonly envoyAccessLogService: RemoteService | undefined;
+  /** Worth a warning wherever the config is used (`proxy` logs them, `bootstrap` prints them). */
+  readonly warnings: readonly string[];
   readonly statsdUdpAddress: HostPort | undefined;
   readonly connectTimeoutMs: number;
   readonly dnsRefreshRateMs: number;

@@ -10,7 +10,11 @@ export const proxyFlags: readonly FlagSpec[] = [
   { name: 'drainDuration', type: 'duration', default: '45s', help: 'envoy --drain-time-s: how long envoy drains connections on hot restart and shutdown (whole seconds, < 1h)' },
   { name: 'parentShutdownDuration', type: 'duration', default: '1m0s', help: 'envoy --parent-shutdown-time-s: when the old epoch is terminated after a hot restart (whole seconds, > drainDuration, < 1h)' },
   { name: 'discoveryAddress', type: 'string', default: 'istio-pilot:15010', help: 'xDS server host:port (the xds-grpc cluster)' },
-  { name: 'zipkinAddress', type: 'string', default: '', help: 'zipkin collector host:port; empty disables tracing' },
+  { name: 'zipkinAddress', type: 'string', default: '', help: 'zipkin collector host:port; empty disables tracing (tracer precedence as in Istio 1.5: lightstep, zipkin, datadog, STACKDRIVER_TRACING_ENABLED)' },
+  { name: 'datadogAgentAddress', type: 'string', default: '', help: 'Datadog agent host:port for the Datadog tracer (used when --zipkinAddress is empty)' },
+  { name: 'lightstepAddress', type: 'string', default: '', help: 'LightStep satellite host:port; an error: Envoy 1.40 has no LightStep tracer' },
+  { name: 'envoyMetricsService', type: 'string', default: '', help: 'Envoy gRPC metrics service as a RemoteService JSON, e.g. {"address":"host:port","tlsSettings":{"mode":"SIMPLE","caCertificates":"/etc/ms/ca.pem"},"tcpKeepalive":{"time":"10s"}}' },
+  { name: 'envoyAccessLogService', type: 'string', default: '', help: 'Envoy gRPC access log service as a RemoteService JSON (a cluster named envoy_accesslog_service, for mesh config to use)' },
   { name: 'proxyLogLevel', type: 'string', default: 'warning', help: 'envoy -l level (trace|debug|info|warning|error|critical|off); may carry component levels, e.g. info,misc:error' },
   { name: 'proxyComponentLogLevel', type: 'string', default: 'misc:error', help: 'envoy --component-log-level, e.g. misc:error,upstream:debug' },
   { name: 'connectTimeout', type: 'duration', default: '1s', help: 'connect_timeout of the bootstrap clusters (1ms to 30s)' },
@@ -34,9 +38,9 @@ export const proxyFlags: readonly FlagSpec[] = [
   { name: 'log_output_level', type: 'string', default: 'default:info', help: 'agent log level, Istio syntax: info, or default:info,scope:debug (debug|info|warn|error|none)' },
   { name: 'log_as_json', type: 'bool', default: 'false', help: 'accepted for compatibility: agent logs are always JSON (use pino-pretty to read them)' },
   // Istio 1.5 flags that this agent has no use for: accepted so old pod specs keep working.
-  ...['stsPort', 'tokenManagerPlugin', 'pilotIdentity', 'mixerIdentity', 'lightstepAddress', 'lightstepAccessToken',
-    'lightstepCacertPath', 'datadogAgentAddress', 'envoyMetricsService', 'envoyAccessLogService', 'log_target',
-    'log_caller', 'log_stacktrace_level'].map(
+  // (--lightstepAccessToken/Secure/CacertPath only matter with --lightstepAddress, itself an error on Envoy 1.40.)
+  ...['stsPort', 'tokenManagerPlugin', 'pilotIdentity', 'mixerIdentity', 'lightstepAccessToken',
+    'lightstepCacertPath', 'log_target', 'log_caller', 'log_stacktrace_level'].map(
     (name): FlagSpec => ({ name, type: 'string', default: '', help: 'accepted for compatibility with Istio 1.5; ignored', ignored: true }),
   ),
   ...['lightstepSecure', 'disableInternalTelemetry'].map(

@@ -35,3 +35,10 @@ t.test('a parameter value is copied, so rendering twice never shares objects', a
   t.not(a, params.obj);
   t.same(renderTemplate({ $if: 'off' }, params, 'x'), {});
 });
+
+t.test('$splice puts the items of a list parameter in place, and none for an empty list', async (t) => {
+  const p = { two: [{ a: 1 }, { b: 2 }], none: [] };
+  t.same(renderTemplate({ l: [0, { $splice: 'two' }, 3, { $splice: 'none' }] }, p, 'x'), { l: [0, { a: 1 }, { b: 2 }, 3] });
+  t.throws(() => renderTemplate({ l: [{ $splice: 'host' }] }, params, 'my.json'), { code: 'PA_TEMPLATE', message: 'template my.json at l[0]: "$splice" needs a list parameter; "host" is not a list' });
+  t.throws(() => renderTemplate({ l: [{ $splice: 1 }] }, params, 'my.json'), { message: /"\$splice" takes a parameter name/ });
+});

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
+import { istioVersion } from '../../src/version.js';
 import { repoRoot } from '../helpers/agent.js';
 
 // The image cannot be built here (no Docker engine), so check what can be checked statically.
@@ -60,4 +61,8 @@ t.test('the image carries the agent only: the stub envoy (tools/) is neither cop
   t.notMatch(text, /envoy-stub/);
   t.match(text, /tsc -p tsconfig\.build\.json/, 'only the agent build config');
   t.match(text, /node scripts\/bundle-agent\.mjs/, 'the bundle bin/pilot-agent loads is built');
+});
+
+t.test('the image sets the Istio version the agent sends istiod, the same constant', async (t) => {
+  t.ok(lines.includes(`ENV ISTIO_META_ISTIO_VERSION=${istioVersion}`), `ENV ISTIO_META_ISTIO_VERSION=${istioVersion}`);
 });

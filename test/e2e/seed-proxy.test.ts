@@ -31,7 +31,7 @@ t.test('runs the seed arguments against the stub: a strict-valid bootstrap, envo
     '--service-cluster', 'productpage.default',
     '--service-node', 'sidecar~10.1.2.3~productpage-v1-abc.default~default.svc.cluster.local',
     '--base-id', String(agent.baseId),
-    '--local-address-ip-version', 'v4', '-l', 'warning', '--component-log-level', 'misc:error', '--concurrency', '2',
+    '--local-address-ip-version', 'v4', '--log-format', '[Envoy (Epoch 0)] [%Y-%m-%d %T.%e][%t][%l][%n] %v', '-l', 'warning', '--component-log-level', 'misc:error', '--concurrency', '2',
   ], 'envoy gets exactly the expected command line');
   const envoyPid = agent.envoyPids()[0]!;
   t.match(readFileSync(`/proc/${envoyPid}/environ`, 'utf8'), /(^|\0)FOR_ENVOY=from-the-agent\0/, 'envoy gets the agent environment');

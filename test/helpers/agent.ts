@@ -18,6 +18,8 @@ export interface RunOptions {
    * ignored, so a regression fails the test instead of hanging it. Default: 60 s, then SIGTERM.
    */
   readonly timeoutMs?: number;
+  /** Working directory (Istio reads the downward API files relative to it: ./etc/istio/pod/…). */
+  readonly cwd?: string;
 }
 
 /** Run pilot-agent to completion with a clean, explicit environment. */
@@ -31,6 +33,7 @@ export function runAgent(args: readonly string[], env: Record<string, string> = 
         timeout: opts.timeoutMs ?? 60_000,
         killSignal: opts.timeoutMs === undefined ? 'SIGTERM' : 'SIGKILL',
         maxBuffer: 16 * 1024 * 1024,
+        ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: unknown }).code as number | null) : 0;

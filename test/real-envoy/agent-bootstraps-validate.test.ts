@@ -2,7 +2,8 @@
 // bin/pilot-agent with --binaryPath = a fixture that keeps the file it is started with (-c), then hands
 // that file to real Envoy 1.40 (and to the stub's validate mode, which must agree).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import t, { type Test } from 'tap';
 import { setA } from '../fixtures/certs/pki.js';
@@ -28,6 +29,8 @@ interface Row {
   /** Flags after `proxy`, role first (`sidecar` or `router`). */
   readonly args: (w: Where) => string[];
   readonly env?: Record<string, string>;
+  /** Files to create under the agent's working directory (e.g. the downward API's etc/istio/pod/annotations). */
+  readonly files?: Record<string, string>;
   /** Run the agent in a fresh network namespace (no interface addresses: INSTANCE_IP alone decides IPv6). */
   readonly netns?: boolean;
   /** Proves the row's variant really shaped the file. */
@@ -65,6 +68,42 @@ const rows: Row[] = [
       return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012'];
     },
     shaped: (b, { dir }) => xds(b).transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.filename === `${dir}/certs/cert-chain.pem`,
+  },
+  {
+    name: 'the stats annotations (inclusion prefixes with {pod_ip}, suffixes, an RE2 regex, extra tags)',
+    args: () => ['sidecar'],
+    files: {
+      'etc/istio/pod/annotations': [
+        'sidecar.istio.io/extraStatTags="dlp_status,dlp_error"',
+        'sidecar.istio.io/statsInclusionPrefixes="prefix1,http.{pod_ip}_"',
+        'sidecar.istio.io/statsInclusionRegexps="http\\\\.[0-9]*\\\\.[0-9]*\\\\.[0-9]*\\\\.[0-9]*_8080\\\\.downstream_rq_time"',
+        'sidecar.istio.io/statsInclusionSuffixes="upstream_rq_retry"',
+      ].join('\n'),
+    },
+    shaped: (b) => b.stats_config.stats_matcher.inclusion_list.patterns.some((p: any) => p.safe_regex?.regex === 'http\\.[0-9]*\\.[0-9]*\\.[0-9]*\\.[0-9]*_8080\\.downstream_rq_time')
+      && b.stats_config.stats_tags.some((s: any) => s.tag_name === 'dlp_error'),
+  },
+  {
+    name: 'the Datadog tracer (--datadogAgentAddress)',
+    args: () => ['sidecar', '--datadogAgentAddress', 'localhost:8126'],
+    shaped: (b) => b.tracing.http.name === 'envoy.tracers.datadog' && b.static_resources.clusters.some((c: any) => c.name === 'datadog_agent'),
+  },
+  {
+    name: 'the metrics service with MUTUAL TLS, names and keepalive, beside statsd (--envoyMetricsService)',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/ms`, setA());
+      const ms = { address: 'localhost:15000', tlsSettings: { mode: 'MUTUAL', clientCertificate: `${dir}/ms/cert-chain.pem`, privateKey: `${dir}/ms/key.pem`, caCertificates: `${dir}/ms/root-cert.pem`, subjectAltNames: ['metrics.example', 'spiffe://cluster.local/ns/istio-system/sa/ms'], sni: 'metrics.example' }, tcpKeepalive: { probes: 3, time: '10s', interval: '5s' } };
+      return ['sidecar', '--envoyMetricsService', JSON.stringify(ms), '--statsdUdpAddress', '127.0.0.1:9125'];
+    },
+    shaped: (b) => b.stats_sinks[0].name === 'envoy.stat_sinks.metrics_service' && b.static_resources.clusters.some((c: any) => c.name === 'envoy_metrics_service' && c.transport_socket && c.upstream_connection_options),
+  },
+  {
+    name: 'the access log service with SIMPLE TLS (--envoyAccessLogService)',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/als`, setA());
+      return ['sidecar', '--envoyAccessLogService', JSON.stringify({ address: 'localhost:15001', tlsSettings: { mode: 'SIMPLE', caCertificates: `${dir}/als/root-cert.pem` } })];
+    },
+    shaped: (b) => b.static_resources.clusters.some((c: any) => c.name === 'envoy_accesslog_service' && c.transport_socket.typed_config.common_tls_context.tls_certificates === undefined),
   },
   {
     name: 'the router role',
@@ -115,6 +154,10 @@ async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; wher
   const dir = mkdtempSync(`${tmpdir()}/real-envoy-bootstrap-`);
   const where: Where = { dir, admin: await freePort(), status: await freePort() };
   const file = `${dir}/captured.json`;
+  for (const [path, text] of Object.entries(row.files ?? {})) {
+    mkdirSync(dirname(`${dir}/${path}`), { recursive: true });
+    writeFileSync(`${dir}/${path}`, text);
+  }
   const args = [
     agentBin, 'proxy', ...row.args(where),
     '--binaryPath', captureBin, '--configPath', `${dir}/proxy`,
@@ -130,7 +173,7 @@ async function captureBootstrap(t: Test, row: Row): Promise<{ file: string; wher
   };
   const wrapper = row.netns ? ['ip', 'netns', 'exec', await createNetns(t, 'rev')] : [];
   const [cmd, ...pre] = [...wrapper, process.execPath];
-  const proc = spawn(cmd!, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd!, [...pre, ...args], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -40,7 +40,8 @@ t.test('each epoch of a hot restart opens its own ADS stream and is served on it
   const inboundPort = await freePort();
   const xds = await startXdsServer({ snapshot: seedSnapshot({ inboundPort, outboundPort: await freePort(), appPort, version: '1' }) });
   t.teardown(() => xds.close());
-  const agent = await startAgent(t, { args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`] });
+  // info: envoy logs a few lines per epoch, in Istio 1.5's --log-format.
+  const agent = await startAgent(t, { args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, '--proxyLogLevel', 'info'] });
   const ackedOn = (stream: number) => Object.values(typeUrls).every((u) => xds.acks().some((a) => a.stream === stream && a.typeUrl === u));
   await xds.waitFor('epoch 0 to ACK every type', () => ackedOn(1));
   await agent.waitForMsg('envoy is LIVE');
@@ -52,4 +53,7 @@ t.test('each epoch of a hot restart opens its own ADS stream and is served on it
   t.equal(child!.nodeId, parent!.nodeId, 'both epochs are the same node');
   t.ok(child!.open, 'the new epoch keeps its stream');
   t.equal((await request(`http://127.0.0.1:${inboundPort}/after`)).body, 'hello from app /after\n', 'the new epoch serves the inbound listener');
+  for (const epoch of [0, 1]) {
+    t.match(agent.stderr, new RegExp(`^\\[Envoy \\(Epoch ${epoch}\\)\\] \\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\]\\[\\d+\\]\\[info\\]\\[\\w+\\] `, 'm'), `epoch ${epoch} logs in Istio 1.5's format`);
+  }
 });

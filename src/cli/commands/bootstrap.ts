@@ -1,7 +1,7 @@
 import { generateBootstrap } from '../../bootstrap/generate.js';
 import { flagHelp } from '../../flags/help.js';
 import { proxyFlags } from '../../config/proxy-flags.js';
-import { parseProxyInvocation } from './shared.js';
+import { ignoredFlagWarning, parseProxyInvocation } from './shared.js';
 
 export const bootstrapHelp = flagHelp(
   'pilot-agent bootstrap [sidecar|router] [flags]',
@@ -16,6 +16,8 @@ export async function bootstrapCommand(argv: readonly string[]): Promise<number>
     return 0;
   }
   const generated = await generateBootstrap(inv.config);
+  // The same warnings `proxy` logs: ignored compatibility flags, then what rendering found.
+  for (const flag of inv.ignoredFlags) process.stderr.write(`warning: ${ignoredFlagWarning} (--${flag})\n`);
   for (const w of generated.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(generated.json);
   return 0;

@@ -7,7 +7,7 @@ import { agentVersion } from '../../version.js';
 import { flagError } from '../../errors/index.js';
 import { flagHelp } from '../../flags/help.js';
 import { proxyFlags } from '../../config/proxy-flags.js';
-import { parseProxyInvocation } from './shared.js';
+import { ignoredFlagWarning, parseProxyInvocation } from './shared.js';
 
 export const proxyHelp = flagHelp(
   'pilot-agent proxy [sidecar|router] [flags]',
@@ -37,7 +37,7 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   setLogLevel(config.agentLogLevel);
   collectProcessMetrics();
   const log = logger('agent');
-  for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, 'flag accepted for compatibility and ignored');
+  for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, ignoredFlagWarning);
   log.info({ version: agentVersion, config, supervision, certWatch }, 'effective configuration');
   const misfit = shutdownMisfit(config, graceSeconds);
   if (misfit) log.warn(misfit.fields, misfit.message);

@@ -5,6 +5,8 @@ import { proxyFlags } from '../../config/proxy-flags.js';
 import { AgentError, ErrorCodes } from '../../errors/index.js';
 import { parseArgs } from '../../flags/parse-args.js';
 
+export const ignoredFlagWarning = 'flag accepted for compatibility and ignored';
+
 export interface ProxyInvocation {
   readonly help: boolean;
   readonly config?: ProxyConfig;
