@@ -31,7 +31,7 @@ export function startSdsService(initial: SecretSet | undefined, log: Logger): Sd
     const where = { stream: stream.id, node: stream.nodeId };
     switch (e.kind) {
       case 'node':
-        return log.debug(where, 'SDS stream opened');
+        return log.info(where, 'SDS stream opened');
       case 'sent':
         metrics.sdsPushes.inc();
         return log.info({ ...where, version: e.version, secrets: e.names }, 'SDS secrets sent');
