@@ -1,6 +1,7 @@
 // The SDS server in-process, with a grpc-js client in envoy's place: the two secrets, versions and nonces,
 // ACK and NACK, one state per stream, pushes on new material, and a socket only its owner can use.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
@@ -150,4 +151,24 @@ t.test('the socket is mode 0600, replaces a stale one, and is removed on close',
   t.throws(() => statSync(socketPath), { code: 'ENOENT' });
   // Nothing of the staging directory is left behind.
   t.same(readdirSync(`${dir}/proxy`), []);
+});
+
+t.test('another uid cannot connect to the socket; its owner can', async (t) => {
+  const h = await harness(t);
+  await h.serve(setA());
+  chmodSync(h.dir, 0o755); // let others reach the socket itself: its own mode is what refuses them
+  chmodSync(`${h.dir}/proxy`, 0o755);
+  const probe = `const s = require('node:net').connect(process.argv[1]);
+    s.on('connect', () => { console.log('connected'); s.destroy(); });
+    s.on('error', (e) => console.log(e.code));`;
+  const connectAs = (uid?: number): string =>
+    execFileSync(process.execPath, ['-e', probe, h.socketPath], { encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid: uid }) }).trim();
+  t.equal(connectAs(), 'connected', 'the agent\'s own uid connects');
+  if (process.getuid!() === 0) {
+    t.equal(connectAs(65534), 'EACCES', 'uid 65534 is refused');
+  } else {
+    // Without root there is no other uid to try: the owner and mode are what refuse them.
+    t.equal(statSync(h.socketPath).uid, process.getuid!());
+  }
+  t.equal(statSync(h.socketPath).mode & 0o777, 0o600);
 });
