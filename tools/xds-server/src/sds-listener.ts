@@ -19,6 +19,8 @@ export interface SdsListenerOptions {
   /** The cluster requests are routed to (e.g. seedNames(appPort).outboundCluster). */
   readonly cluster: string;
   readonly secretName?: string;
+  /** Files instead of SDS (what istiod 1.5 sent a proxy without SDS): envoy reads them when it builds the listener. */
+  readonly files?: { readonly certChain: string; readonly key: string };
   readonly address?: string;
 }
 
@@ -38,7 +40,12 @@ export function sdsTlsListener(o: SdsListenerOptions): Resource {
         filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }],
         transport_socket: {
           name: 'envoy.transport_sockets.tls',
-          typed_config: { '@type': tlsType, common_tls_context: { tls_certificate_sds_secret_configs: [{ name: o.secretName ?? 'default', sds_config: agentSdsConfig }] } },
+          typed_config: {
+            '@type': tlsType,
+            common_tls_context: o.files
+              ? { tls_certificates: [{ certificate_chain: { filename: o.files.certChain }, private_key: { filename: o.files.key } }] }
+              : { tls_certificate_sds_secret_configs: [{ name: o.secretName ?? 'default', sds_config: agentSdsConfig }] },
+          },
         },
       },
     ],
