@@ -3,6 +3,9 @@
 // that show which certificate envoy serves.
 import { X509Certificate } from 'node:crypto';
 import https from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { Test } from 'tap';
 import { sdsTlsListener, seedNames, seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
@@ -42,28 +45,36 @@ export interface SdsAgent {
   readonly tlsPort: number;
 }
 
-/** The agent with real Envoy and --certDelivery sds, `initial` in its --certDir; resolves once the TLS listener serves. */
-export async function startSdsAgent(t: Test, initial: CertSet, opts: Omit<StartOptions, 'args'> = {}): Promise<SdsAgent> {
+export interface CertAgentOptions extends Omit<StartOptions, 'args'> {
+  /** sds (the default here): the listener names SDS secret `default`; restart: it names the files in --certDir. */
+  readonly delivery?: 'sds' | 'restart';
+}
+
+/**
+ * The agent with real Envoy, `initial` in its --certDir and a TLS listener on those certificates (over SDS, or
+ * from the files in restart delivery, as istiod 1.5 sent either kind of proxy); resolves once the listener serves.
+ */
+export async function startSdsAgent(t: Test, initial: CertSet, opts: CertAgentOptions = {}): Promise<SdsAgent> {
+  const { delivery = 'sds', ...startOpts } = opts;
   const appPort = await startApp(t);
   const tlsPort = await freePort();
+  const certDir = `${mkdtempSync(`${tmpdir()}/sds-certs-`)}/certs`;
+  t.teardown(() => rmSync(dirname(certDir), { recursive: true, force: true }));
+  const volume = new SecretVolume(certDir);
+  volume.write(initial);
+  const files = delivery === 'restart' ? { certChain: `${certDir}/cert-chain.pem`, key: `${certDir}/key.pem` } : undefined;
   const seed = seedSnapshot({ inboundPort: await freePort(), outboundPort: await freePort(), appPort, version: '1' });
-  const xds = await startXdsServer({
-    snapshot: { ...seed, listeners: [...seed.listeners!, sdsTlsListener({ port: tlsPort, cluster: seedNames(appPort).outboundCluster })] },
-  });
+  const listener = sdsTlsListener({ port: tlsPort, cluster: seedNames(appPort).outboundCluster, ...(files ? { files } : {}) });
+  const xds = await startXdsServer({ snapshot: { ...seed, listeners: [...seed.listeners!, listener] } });
   t.teardown(() => xds.close());
-  let volume: SecretVolume | undefined;
   const agent = await startAgent(t, {
-    ...opts,
-    args: ({ dir }) => {
-      volume = new SecretVolume(`${dir}/certs`);
-      volume.write(initial);
-      return ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, '--certDir', `${dir}/certs`, '--certDelivery', 'sds'];
-    },
+    ...startOpts,
+    args: ['--binaryPath', realEnvoyBinary(), '--discoveryAddress', `127.0.0.1:${xds.port}`, '--certDir', certDir, '--certDelivery', delivery],
   });
   await waitFor('ready', async () => (await agent.get('/healthz/ready').catch(() => undefined))?.status === 200, 60_000);
   // The listener warms until its secret arrives.
   await waitFor('the TLS listener', () => httpsGet(tlsPort).catch(() => undefined), 30_000);
-  return { agent, volume: volume!, tlsPort };
+  return { agent, volume, tlsPort };
 }
 
 /** envoy's restart epoch, from its admin /server_info. */
