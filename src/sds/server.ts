@@ -3,7 +3,7 @@
 // bound at start (envoy's first connection never meets a missing path and a retry back-off), but grpc-js,
 // protobufjs and Envoy's API load only when envoy first connects: an envoy whose config names no SDS secret
 // never costs the agent a gRPC stack.
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CertMaterial } from '../certs/material.js';
@@ -22,6 +22,7 @@ export class SdsServer {
   #loading: Promise<void> | undefined;
   readonly #waiting = new Set<Socket>();
   #closed = false;
+  #inode = 0;
 
   private constructor(
     readonly options: SdsServerOptions,
@@ -31,6 +32,7 @@ export class SdsServer {
   static async start(options: SdsServerOptions): Promise<SdsServer> {
     const sds = new SdsServer(options, undefined);
     sds.listener = await listenPrivately(options.socketPath, (socket) => sds.#accept(socket));
+    sds.#inode = (await lstat(options.socketPath)).ino;
     sds.listener.on('error', (e) => options.log.error({ err: e.message }, 'SDS socket error'));
     options.log.info({ socket: options.socketPath }, 'SDS server listening');
     return sds;
@@ -53,7 +55,9 @@ export class SdsServer {
     this.#waiting.clear();
     this.#service?.close();
     await new Promise((resolve) => (this.listener ? this.listener.close(resolve) : resolve(undefined)));
-    await rm(this.options.socketPath, { force: true });
+    // Only our own socket: another agent on the same --configPath may have bound the path since.
+    const now = await lstat(this.options.socketPath).catch(() => undefined);
+    if (now && now.ino === this.#inode) await rm(this.options.socketPath, { force: true });
   }
 
   #accept(socket: Socket): void {
