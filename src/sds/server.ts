@@ -71,11 +71,12 @@ export class SdsServer {
 
   async #load(): Promise<void> {
     const { log } = this.options;
+    const started = performance.now();
     try {
       const { startSdsService } = await import('./service.js');
       if (this.#closed) return;
       this.#service = startSdsService(this.#current, log);
-      log.info('SDS service loaded on envoy\'s first connection');
+      log.info({ loadMs: Math.round(performance.now() - started) }, 'SDS service loaded on envoy\'s first connection');
       // Still paused (pauseOnConnect): no byte was read before HTTP/2 takes the socket over.
       for (const s of this.#waiting) this.#service.serve(s);
       this.#waiting.clear();
