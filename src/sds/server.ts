@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { CertMaterial } from '../certs/material.js';
 import { secretsOf, type SecretSet } from './secrets.js';
 import type { SdsService } from './service.js';
+import { peerUid } from './peer.js';
 import { listenPrivately } from './socket.js';
 
 export interface SdsServerOptions {
@@ -23,6 +24,7 @@ export class SdsServer {
   readonly #waiting = new Set<Socket>();
   #closed = false;
   #inode = 0;
+  #allowedUids = new Set<number>();
 
   private constructor(
     readonly options: SdsServerOptions,
@@ -32,7 +34,10 @@ export class SdsServer {
   static async start(options: SdsServerOptions): Promise<SdsServer> {
     const sds = new SdsServer(options, undefined);
     sds.listener = await listenPrivately(options.socketPath, (socket) => sds.#accept(socket));
-    sds.#inode = (await lstat(options.socketPath)).ino;
+    const socketStat = await lstat(options.socketPath);
+    sds.#inode = socketStat.ino;
+    // Envoy runs as the agent's uid, or as the owner the socket was given (the config directory's).
+    sds.#allowedUids = new Set([process.getuid?.() ?? socketStat.uid, socketStat.uid]);
     sds.listener.on('error', (e) => options.log.error({ err: e.message }, 'SDS socket error'));
     options.log.info({ socket: options.socketPath }, 'SDS server listening');
     return sds;
@@ -63,6 +68,11 @@ export class SdsServer {
   #accept(socket: Socket): void {
     socket.on('error', (e) => this.options.log.debug({ err: e.message }, 'SDS connection error'));
     if (this.#closed) return void socket.destroy();
+    const uid = peerUid(socket);
+    if (uid !== undefined && !this.#allowedUids.has(uid)) {
+      this.options.log.warn({ uid, allowed: [...this.#allowedUids] }, 'SDS connection refused: the peer runs as another uid');
+      return void socket.destroy();
+    }
     if (this.#service) return this.#service.serve(socket);
     this.#waiting.add(socket);
     socket.once('close', () => this.#waiting.delete(socket));

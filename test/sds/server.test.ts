@@ -1,6 +1,7 @@
 // The SDS server in-process, with a grpc-js client in envoy's place: the two secrets, versions and nonces,
 // ACK and NACK, one state per stream, pushes on new material, and a socket only its owner can use.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
@@ -171,4 +172,27 @@ t.test('another uid cannot connect to the socket; its owner can', async (t) => {
     t.equal(statSync(h.socketPath).uid, process.getuid!());
   }
   t.equal(statSync(h.socketPath).mode & 0o777, 0o600);
+});
+
+t.test('with the mode loosened, a peer of another uid is still refused by its credentials (SO_PEERCRED)', async (t) => {
+  const h = await harness(t);
+  const probe = `const s = require('node:net').connect(process.argv[1]);
+    const guard = setTimeout(() => { console.log('still open'); s.destroy(); }, 20000); // a hang guard only
+    s.on('close', () => { clearTimeout(guard); console.log('closed'); });
+    s.on('error', (e) => console.log(e.code));`;
+  chmodSync(h.dir, 0o755);
+  chmodSync(`${h.dir}/proxy`, 0o755);
+  chmodSync(h.socketPath, 0o666);
+  if (process.getuid!() === 0) {
+    // Asynchronously: the server answering it lives in this process's event loop.
+    const out = (await promisify(execFile)(process.execPath, ['-e', probe, h.socketPath], { encoding: 'utf8', uid: 65534, gid: 65534 })).stdout.trim();
+    t.equal(out, 'closed', 'the agent closed the connection at once');
+    const line = await waitFor('the refusal', () => h.lines.find((l) => l.msg === 'SDS connection refused: the peer runs as another uid'));
+    t.equal(line.uid, 65534);
+  }
+  // The agent's own uid still gets served.
+  await h.serve(setA());
+  const c = sdsClient(t, h.socketPath);
+  c.subscribe(['default']);
+  t.ok((await c.response(1)).resources.length === 1);
 });
