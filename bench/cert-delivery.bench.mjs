@@ -159,7 +159,7 @@ export default async function run() {
       failed: xs.reduce((s, x) => s + x.tally.failed, 0), closed: xs.reduce((s, x) => s + x.tally.closedByEnvoy, 0),
       requests: xs.reduce((s, x) => s + x.tally.requests, 0),
     });
-    const grpcLoad = readFileSync(sds.agent.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === "SDS service loaded on envoy's first connection")?.loadMs;
+    const grpcLoad = readFileSync(sds.agent.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'SDS service loaded')?.loadMs;
     const s = summary(r.sds);
     const h = summary(r.restart);
     return [

@@ -49,6 +49,11 @@ export class SdsServer {
     this.#service?.update(this.#current);
   }
 
+  /** Load the gRPC side now, before envoy's first connection (when envoy is sure to connect). */
+  preload(): void {
+    if (!this.#closed) this.#loading ??= this.#load('envoy started');
+  }
+
   /** The version being served (the material's hash prefix), if any. */
   get version(): string | undefined {
     return this.#current?.version;
@@ -76,17 +81,17 @@ export class SdsServer {
     if (this.#service) return this.#service.serve(socket);
     this.#waiting.add(socket);
     socket.once('close', () => this.#waiting.delete(socket));
-    this.#loading ??= this.#load();
+    this.#loading ??= this.#load('first connection');
   }
 
-  async #load(): Promise<void> {
+  async #load(trigger: string): Promise<void> {
     const { log } = this.options;
     const started = performance.now();
     try {
       const { startSdsService } = await import('./service.js');
       if (this.#closed) return;
       this.#service = startSdsService(this.#current, log);
-      log.info({ loadMs: Math.round(performance.now() - started) }, 'SDS service loaded on envoy\'s first connection');
+      log.info({ trigger, loadMs: Math.round(performance.now() - started) }, 'SDS service loaded');
       // Still paused (pauseOnConnect): no byte was read before HTTP/2 takes the socket over.
       for (const s of this.#waiting) this.#service.serve(s);
       this.#waiting.clear();

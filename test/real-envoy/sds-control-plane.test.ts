@@ -30,6 +30,8 @@ t.test('xDS over mutual TLS with the client certificate from SDS, rotated in pla
       '--certDir', volume.dir, '--certDelivery', 'sds'],
   });
   await waitFor('ready over mutual TLS', async () => (await agent.get('/healthz/ready').catch(() => undefined))?.status === 200, 60_000);
+  const loaded = agent.logs.find((l) => l.msg === 'SDS service loaded');
+  t.equal(loaded?.trigger, 'envoy started', 'with MUTUAL_TLS gRPC loads while envoy starts, not on its first connection');
   t.ok(xds.acks().length > 0, 'the xDS server got ACKs over the mutual-TLS stream');
   t.ok((await envoyCertSerials(agent.ports.admin)).includes(leafSerial(first)), 'xds-grpc uses the SDS-delivered certificate');
   const sent = agent.logs.filter((l) => l.msg === 'SDS secrets sent').flatMap((l) => l.secrets as string[]);
