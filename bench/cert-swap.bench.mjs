@@ -1,4 +1,5 @@
-// Certificate rotation: a kubelet-style `..data` swap → the new envoy epoch LIVE, against the debounce
+// Certificate rotation by hot restart (--certDelivery restart; SDS delivery is cert-delivery.bench.mjs, on real
+// Envoy): a kubelet-style `..data` swap → the new envoy epoch LIVE, against the debounce
 // the agent deliberately waits (FILE_DEBOUNCE_DURATION, default 100 ms): a constant, so a target, not a
 // measured baseline (shown as "target (constant)"); and the
 // readiness answers that were not 200 meanwhile (status port and envoy's health listener, every 20 ms),
@@ -48,7 +49,7 @@ export default async function run() {
   const eventLog = `${work}/events.jsonl`;
   mkdirSync(certDir);
   swap(certDir, sets[0], 0);
-  const agent = await startAgent({ drain: '1s', parentShutdown: '2s', args: ['--certDir', certDir], env: { ENVOY_STUB_EVENT_LOG: eventLog } });
+  const agent = await startAgent({ drain: '1s', parentShutdown: '2s', args: ['--certDir', certDir, '--certDelivery', 'restart'], env: { ENVOY_STUB_EVENT_LOG: eventLog } });
   try {
     await agent.ready();
     const steady = pollReadiness(agent.ports);

@@ -44,6 +44,9 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
     cert_chain: config.certFiles.certChain,
     key: config.certFiles.key,
     root_cert: config.certFiles.rootCert,
+    sds: config.certDelivery === 'sds',
+    sds_socket: config.sdsSocketPath,
+    sds_config: sdsConfigSource,
     pilot_san: config.pilotSan,
     pilot_san_matchers: config.pilotSan.map((san) => ({ san_type: 'URI', matcher: { exact: san } })),
     ...tracerParams(config.tracer, config.serviceCluster),
@@ -60,6 +63,12 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
   };
   return { params, warnings };
 }
+
+/** Where an SdsSecretConfig fetches its secret: the agent's SDS server, through the bootstrap's sds-grpc cluster. */
+export const sdsConfigSource = Object.freeze({
+  api_config_source: { api_type: 'GRPC', transport_api_version: 'V3', grpc_services: [{ envoy_grpc: { cluster_name: 'sds-grpc' } }] },
+  resource_api_version: 'V3',
+});
 
 // Envoy's statsd sink needs an IP literal; Istio resolves the name once at start and drops the sink if it cannot.
 async function resolveStatsd(addr: HostPort, warnings: string[]): Promise<HostPort | undefined> {

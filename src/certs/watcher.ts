@@ -22,8 +22,12 @@ export interface CertWatcherOptions {
   readonly files: CertFiles;
   readonly settings: CertWatchSettings;
   readonly log: Logger;
-  /** A new, valid set of files is on disk: hot-restart envoy onto it. */
+  /** A new, valid set of files is on disk: hot-restart envoy onto it (restart delivery). */
   readonly onValidChange: (reason: string) => void;
+  /** Every set accepted, the one at start included, with its hash (SDS delivery serves it). */
+  readonly onAccepted?: (material: CertMaterial, hash: string) => void;
+  /** What the change log line says happens next; the default fits restart delivery. */
+  readonly changedMessage?: string;
   readonly now?: () => number;
   /** The judge of a set of files (tests count its calls). */
   readonly validate?: (material: CertMaterial, now: number) => Verdict;
@@ -138,12 +142,13 @@ export class CertWatcher {
     this.#rejected = undefined;
     this.#applied = hash;
     this.#expiry.track(verdict.expiries);
+    this.options.onAccepted?.(material, hash);
     if (kind === 'initial') {
       log.info({ hash, leaf: verdict.leaf }, 'certificates loaded');
       return;
     }
     metrics.certReloads.inc({ result: 'applied' });
-    log.info({ hash, leaf: verdict.leaf, trigger: kind }, 'certificates changed; hot-restarting envoy');
+    log.info({ hash, leaf: verdict.leaf, trigger: kind }, this.options.changedMessage ?? 'certificates changed; hot-restarting envoy');
     this.options.onValidChange('certificates changed');
   }
 }

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatGoDuration } from '../flags/duration.js';
 import type { FlagValues } from '../flags/flag-spec.js';
@@ -17,7 +18,7 @@ import { parseRemoteService, type RemoteService } from './remote-service.js';
 import { chooseTracer } from './tracer.js';
 import { checkDomain, checkNamespace, checkNodePart, checkPodName } from './node-names.js';
 import { checkDistinctPorts } from './ports.js';
-import type { AuthPolicy, ProxyConfig, Role } from './proxy-config.js';
+import type { AuthPolicy, CertDelivery, ProxyConfig, Role } from './proxy-config.js';
 
 export const defaultTemplateFile = fileURLToPath(new URL('../../bootstrap-templates/envoy_bootstrap.json', import.meta.url));
 
@@ -96,6 +97,9 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
   const certDir = str('certDir');
   const remote = (flag: string): RemoteService | undefined => (str(flag) ? parseRemoteService(`--${flag}`, str(flag), certDir) : undefined);
+  const certDelivery = str('certDelivery') as CertDelivery;
+  const sdsSocketPath = `${str('configPath').replace(/\/+$/, '')}/SDS`;
+  if (certDelivery === 'sds') checkSocketPath(sdsSocketPath);
 
   const config: ProxyConfig = Object.freeze({
     role: role as Role,
@@ -144,7 +148,10 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
       key: env.meta.TLS_CLIENT_KEY || `${certDir}/key.pem`,
       rootCert: env.meta.TLS_CLIENT_ROOT_CERT || `${certDir}/root-cert.pem`,
     }),
-    metadata: Object.freeze(identity.metadata),
+    certDelivery,
+    sdsSocketPath,
+    // Istio 1.5's bootstrap marked a proxy served by the agent's SDS so that istiod sends it SDS-based TLS.
+    metadata: Object.freeze(certDelivery === 'sds' ? { ...identity.metadata, SDS: 'true' } : identity.metadata),
     locality: Object.freeze(identity.locality),
   });
   if (opts.requireBinary) checkConfigPath(config.configPath);
@@ -176,6 +183,13 @@ function checkConfigPath(path: string): void {
     checkDirectoryCreatable(path);
   } catch (e) {
     throw flagError('--configPath', path, `expected a writable directory, or one that can be created (${(e as Error).message})`);
+  }
+}
+
+/** A unix socket path is at most 107 bytes (sun_path); a longer one would fail only when the agent binds it. */
+function checkSocketPath(path: string): void {
+  if (Buffer.byteLength(path) > 107) {
+    throw flagError('--configPath', dirname(path), `expected a path of at most ${107 - '/SDS'.length} bytes: the SDS socket ${path} must fit a unix socket address (or use --certDelivery restart)`);
   }
 }
 

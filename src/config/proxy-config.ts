@@ -6,6 +6,8 @@ import type { Tracer } from './tracer.js';
 
 export type Role = 'sidecar' | 'router';
 export type AuthPolicy = 'NONE' | 'MUTUAL_TLS';
+/** How envoy gets certificates: pushed over SDS, or read from files at each (hot) restart. */
+export type CertDelivery = 'sds' | 'restart';
 
 export interface CertFiles {
   readonly certChain: string;
@@ -68,6 +70,9 @@ export interface ProxyConfig {
   readonly baseId: number;
   readonly certDir: string;
   readonly certFiles: CertFiles;
+  readonly certDelivery: CertDelivery;
+  /** The SDS server's unix socket, <configPath>/SDS (where Istio's agent put it); used in sds delivery only. */
+  readonly sdsSocketPath: string;
 
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly locality: Readonly<{ region?: string; zone?: string; sub_zone?: string }>;

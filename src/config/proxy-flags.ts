@@ -34,6 +34,7 @@ export const proxyFlags: readonly FlagSpec[] = [
   { name: 'outlierLogPath', type: 'string', default: '', help: 'file for envoy\'s outlier detection event log' },
   { name: 'serviceregistry', type: 'string', default: 'Kubernetes', choices: ['Kubernetes', 'Consul', 'Mock'], help: 'platform: Kubernetes, Consul or Mock; shapes the default id and domain' },
   { name: 'baseId', type: 'uint', default: '0', help: 'envoy --base-id for hot restart shared state; two agents on one host need distinct ids' },
+  { name: 'certDelivery', type: 'string', default: 'sds', choices: ['sds', 'restart'], help: 'how envoy gets new certificates: sds (pushed over the SDS socket <configPath>/SDS, no restart) or restart (files in the bootstrap, hot restart on change)' },
   { name: 'certDir', type: 'string', default: '/etc/certs', help: 'directory of cert-chain.pem, key.pem and root-cert.pem' },
   { name: 'log_output_level', type: 'string', default: 'default:info', help: 'agent log level, Istio syntax: info, or default:info,scope:debug (debug|info|warn|error|none)' },
   { name: 'log_as_json', type: 'bool', default: 'false', help: 'accepted for compatibility: agent logs are always JSON (use pino-pretty to read them)' },

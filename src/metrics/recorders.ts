@@ -93,6 +93,9 @@ export const metrics = {
     { result: ['applied', 'invalid', 'unchanged'] },
   ),
   certExpiry: gauge('istio_agent_cert_expiry_timestamp_seconds', 'notAfter of each watched certificate, as a Unix timestamp.', ['file']),
+  sdsStreams: gauge('istio_agent_sds_streams', 'SDS streams open from envoy (one per secret subscription, per epoch).'),
+  sdsPushes: counter('istio_agent_sds_pushes_total', 'SDS responses sent to envoy (first answers and rotations).'),
+  sdsNacks: counter('istio_agent_sds_nacks_total', 'SDS responses envoy rejected (NACK); it keeps serving the secret it had.'),
   scrapeFailures: counter('istio_agent_scrape_failures_total', 'Failures while merging metrics from a source (envoy, application).', { source: ['envoy', 'application'] }),
   buildInfo,
   scrapesAbandoned: counter(

@@ -26,6 +26,8 @@ interface RunningEpoch {
  */
 export class Supervisor {
   readonly stats = new SupervisorStats();
+  /** Called once an envoy process is spawned (any epoch): work that should overlap envoy's own start-up. */
+  onEnvoyStarted: ((epoch: number) => void) | undefined;
   readonly #machine: Machine;
   readonly #epochs = new Map<number, RunningEpoch>();
   readonly #timers: Timers;
@@ -192,6 +194,7 @@ export class Supervisor {
     this.#epochs.set(epoch, running);
     this.stats.started(epoch);
     this.log.info({ epoch, envoyPid: proc.pid, args: proc.args }, 'envoy started');
+    this.onEnvoyStarted?.(epoch);
     void this.#runner.waitUntilLive(admin, epoch, running.liveAbort.signal).then((live) => {
       if (!live) return;
       this.#adminGeneration += 1;

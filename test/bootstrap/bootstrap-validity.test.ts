@@ -55,8 +55,21 @@ t.test('the seed arguments yield the golden bootstrap, and envoy accepts it', as
 
 const shapes: { name: string; args: string[]; env?: Record<string, string>; check: (b: any) => boolean }[] = [
   { name: 'defaults (no tracing, NONE)', args: ['bootstrap'], check: (b) => b.tracing === undefined && b.stats_sinks.length === 0 },
-  { name: 'MUTUAL_TLS to the control plane', args: ['bootstrap', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istiod.istio-system.svc:15012', '--certDir', '/var/certs'],
+  { name: 'MUTUAL_TLS to the control plane, certificates over SDS (the default delivery)', args: ['bootstrap', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istiod.istio-system.svc:15012'],
     check: (b) => {
+      const tls = b.static_resources.clusters.find((c: { name: string }) => c.name === 'xds-grpc').transport_socket.typed_config.common_tls_context;
+      const sds = b.static_resources.clusters.find((c: { name: string }) => c.name === 'sds-grpc');
+      return tls.tls_certificates.length === 0 && tls.validation_context === undefined
+        && tls.tls_certificate_sds_secret_configs[0].name === 'default'
+        && tls.tls_certificate_sds_secret_configs[0].sds_config.api_config_source.grpc_services[0].envoy_grpc.cluster_name === 'sds-grpc'
+        && tls.combined_validation_context.validation_context_sds_secret_config.name === 'ROOTCA'
+        && tls.combined_validation_context.default_validation_context.match_typed_subject_alt_names[0].matcher.exact === 'spiffe://cluster.local/ns/istio-system/sa/istio-pilot-service-account'
+        && sds.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.pipe.path === '/etc/istio/proxy/SDS'
+        && b.node.metadata.SDS === 'true';
+    } },
+  { name: 'MUTUAL_TLS to the control plane, certificates from files (restart delivery)', args: ['bootstrap', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istiod.istio-system.svc:15012', '--certDir', '/var/certs', '--certDelivery', 'restart'],
+    check: (b) => {
+      if (b.static_resources.clusters.some((c: { name: string }) => c.name === 'sds-grpc') || b.node.metadata.SDS !== undefined) return false;
       const tls = b.static_resources.clusters.find((c: { name: string }) => c.name === 'xds-grpc').transport_socket.typed_config.common_tls_context;
       return tls.tls_certificates[0].certificate_chain.filename === '/var/certs/cert-chain.pem'
         && tls.validation_context.match_typed_subject_alt_names[0].matcher.exact === 'spiffe://cluster.local/ns/istio-system/sa/istio-pilot-service-account';

@@ -173,6 +173,8 @@ export async function startAgent(t: Test, opts: StartOptions = {}): Promise<Runn
     '--drainDuration', opts.drain ?? '1s',
     '--parentShutdownDuration', opts.parentShutdown ?? '2s',
     '--baseId', String(baseId),
+    // The stub speaks no SDS and the certificate tests count hot restarts: SDS tests pass --certDelivery sds.
+    '--certDelivery', 'restart',
     ...(typeof opts.args === 'function' ? opts.args({ dir, ports }) : (opts.args ?? [])),
   ];
   const env = {

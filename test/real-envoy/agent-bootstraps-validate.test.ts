@@ -62,10 +62,10 @@ const rows: Row[] = [
     shaped: (b) => b.stats_sinks[0].typed_config.address.socket_address.port_value === 9125,
   },
   {
-    name: 'controlPlaneAuthPolicy MUTUAL_TLS with the certificate files in --certDir',
+    name: 'controlPlaneAuthPolicy MUTUAL_TLS with the certificate files in --certDir (restart delivery)',
     args: ({ dir }) => {
       writeInPlace(`${dir}/certs`, setA());
-      return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012'];
+      return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012', '--certDelivery', 'restart'];
     },
     shaped: (b, { dir }) => xds(b).transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.filename === `${dir}/certs/cert-chain.pem`,
   },
@@ -104,6 +104,20 @@ const rows: Row[] = [
       return ['sidecar', '--envoyAccessLogService', JSON.stringify({ address: 'localhost:15001', tlsSettings: { mode: 'SIMPLE', caCertificates: `${dir}/als/root-cert.pem` } })];
     },
     shaped: (b) => b.static_resources.clusters.some((c: any) => c.name === 'envoy_accesslog_service' && c.transport_socket.typed_config.common_tls_context.tls_certificates === undefined),
+  },
+  {
+    name: 'controlPlaneAuthPolicy MUTUAL_TLS with the certificates over SDS (sds-grpc cluster over the socket, secrets default and ROOTCA)',
+    args: ({ dir }) => {
+      writeInPlace(`${dir}/certs`, setA());
+      return ['sidecar', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--certDir', `${dir}/certs`, '--discoveryAddress', 'istiod.istio-system.svc:15012', '--certDelivery', 'sds'];
+    },
+    shaped: (b, { dir }) => {
+      const tls = xds(b).transport_socket.typed_config.common_tls_context;
+      const sds = b.static_resources.clusters.find((c: { name: string }) => c.name === 'sds-grpc');
+      return tls.tls_certificate_sds_secret_configs[0].name === 'default'
+        && tls.combined_validation_context.validation_context_sds_secret_config.name === 'ROOTCA'
+        && sds.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.pipe.path === `${dir}/proxy/SDS`;
+    },
   },
   {
     name: 'the router role',

@@ -19,7 +19,8 @@ const customConfig = (adminPort: number, extra: Record<string, unknown> = {}): s
 t.test('a custom config real envoy rejects: exit 2 with one line naming --customConfigFile, before envoy starts', async (t) => {
   const dir = t.testdir({ 'envoy.json': customConfig(15000, { static_resources: { clusters: [{ name: 'a', type: 'STATICK' }] } }) });
   const r = await runAgent(
-    ['proxy', 'sidecar', '--binaryPath', envoy, '--customConfigFile', `${dir}/envoy.json`, '--configPath', `${dir}/proxy`],
+    // Restart delivery: tap's test dir is too long for an SDS socket path.
+    ['proxy', 'sidecar', '--binaryPath', envoy, '--customConfigFile', `${dir}/envoy.json`, '--configPath', `${dir}/proxy`, '--certDelivery', 'restart'],
     { POD_NAME: 'app-0', POD_NAMESPACE: 'test', INSTANCE_IP: '127.0.0.1' },
   );
   t.equal(r.code, 2, 'usage error');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SdsServer } from '../../sds/server.js';
 import { waitForCertFiles } from '../../certs/wait.js';
 import { CertWatcher } from '../../certs/watcher.js';
 import type { CertWatchSettings } from '../../config/cert-watch.js';
@@ -55,14 +56,33 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
     // Istio 1.5: envoy's xDS TLS reads these files, so give the secret volume time to be populated.
     await waitForCertFiles([certChain, key, rootCert], { timeoutMs: certSettings.startupWaitMs, log: certLog, signal: startup.signal });
   }
+  // SDS delivery: the socket is bound before envoy starts, so envoy's first connection finds it (gRPC itself
+  // loads only on that connection). Restart delivery never loads any of it.
+  const sds = config.certDelivery === 'sds' ? await startSds(config.sdsSocketPath) : undefined;
+  // With MUTUAL_TLS envoy's xds-grpc cluster waits for secret `default` at start: load gRPC while envoy starts
+  // up rather than on its first connection (~130 ms after the spawn). Otherwise only a connection loads it.
+  if (sds && config.controlPlaneAuthPolicy === 'MUTUAL_TLS') supervisor.onEnvoyStarted = () => sds.preload();
   const finished = supervisor.run(); // a no-op when a shutdown already arrived during the wait
-  const certs = new CertWatcher({ files: config.certFiles, settings: certSettings, log: certLog, onValidChange: (reason) => supervisor.requestReload(reason) });
+  const certs = new CertWatcher({
+    files: config.certFiles,
+    settings: certSettings,
+    log: certLog,
+    ...(sds
+      ? { onValidChange: () => {}, onAccepted: (material, hash) => sds.update(material, hash), changedMessage: 'certificates changed; pushing them to envoy over SDS' }
+      : { onValidChange: (reason: string) => supervisor.requestReload(reason) }),
+  });
   if (supervisor.state !== 'stopped') await certs.start();
   const code = await finished;
   await certs.stop(); // closes chokidar and clears the timers, so nothing keeps the process alive
+  await sds?.close();
   unroute();
   status.closeAllConnections();
   await new Promise((resolve) => status.close(resolve));
   log.info({ code }, 'pilot-agent exiting');
   return code;
+}
+
+async function startSds(socketPath: string): Promise<SdsServer> {
+  const { SdsServer } = await import('../../sds/server.js');
+  return SdsServer.start({ socketPath, log: logger('sds') });
 }

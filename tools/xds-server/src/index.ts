@@ -4,5 +4,7 @@ export type { StreamRecord, XdsEvent, XdsServer, XdsServerOptions } from './serv
 export type { AckRecord, DiscoveryRequest, DiscoveryResponse, NackRecord, ResponseRecord } from './stream.js';
 export { seedSnapshot, seedNames, endpointsFor } from './seed.js';
 export type { SeedOptions } from './seed.js';
+export { agentSdsConfig, sdsTlsListener } from './sds-listener.js';
+export type { SdsListenerOptions } from './sds-listener.js';
 export { typeUrls } from './types.js';
 export type { Resource, ResourceKind, Snapshot, TypeUrl } from './types.js';

@@ -16,6 +16,7 @@ const files = [
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
   'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
 ];
 
 function includeDirs(): string[] {

@@ -21,6 +21,8 @@ export interface XdsServerOptions {
   readonly host?: string;
   /** Without one the server withholds config: streams stay open and unanswered until setSnapshot(). */
   readonly snapshot?: Snapshot;
+  /** Serve over mutual TLS (as istiod on 15012): the server's chain and key, and the CA client certificates must chain to. */
+  readonly tls?: { readonly certChain: Buffer; readonly key: Buffer; readonly clientCa: Buffer };
   /** One structured line per protocol event (the CLI prints them as JSON). */
   readonly log?: (msg: string, fields: Record<string, unknown>) => void;
 }
@@ -60,6 +62,11 @@ export function adsService(): grpc.ServiceDefinition {
     },
     // DeltaAggregatedResources is left out: grpc-js answers UNIMPLEMENTED, and Envoy only asks for it when told to.
   };
+}
+
+function credentials(tls: XdsServerOptions['tls']): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(tls.clientCa, [{ cert_chain: tls.certChain, private_key: tls.key }], true);
 }
 
 export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsServer> {
@@ -126,7 +133,7 @@ export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsSe
   server.addService(adsService(), { StreamAggregatedResources: serve });
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${host}:${opts.port ?? 0}`, credentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
 
   const xds: XdsServer = {

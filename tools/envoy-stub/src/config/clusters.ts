@@ -23,6 +23,9 @@ function endpoints(cluster: JsonObject, where: string, requireIp: boolean): Sock
       const w = `${where}.load_assignment.endpoints[${i}].lb_endpoints[${j}]`;
       if (!isObject(lb)) throw typeError(w, 'an object', lb);
       const address = message(message(lb, 'endpoint', w), 'address', `${w}.endpoint`);
+      // A unix socket endpoint (the agent's sds-grpc cluster) is accepted and left out: the stub forwards TCP only
+      // and has no SDS client that would dial it.
+      if (address && message(address, 'pipe', `${w}.endpoint.address`)) return;
       if (address) out.push(socketAddress(address, `${w}.endpoint.address`, requireIp, true));
     });
   });

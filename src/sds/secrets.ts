@@ -1,0 +1,28 @@
+// Validated certificate material → the two secrets Istio's agent serves over SDS, as plain objects in
+// secret.proto's field names. `default` is the workload's chain and key, `ROOTCA` the roots to verify peers
+// with (only when a root file exists: the chain alone says nothing about which roots to trust).
+import type { CertMaterial } from '../certs/material.js';
+
+export const workloadSecretName = 'default';
+export const rootSecretName = 'ROOTCA';
+
+export type SecretObject = Readonly<Record<string, unknown>>;
+
+/** One set of secrets, as served at one version (the material's hash: restoring old files restores the version). */
+export interface SecretSet {
+  readonly version: string;
+  readonly secrets: ReadonlyMap<string, SecretObject>;
+}
+
+export function secretsOf(material: CertMaterial, hash: string): SecretSet {
+  const { certChain, key, rootCert } = material.contents;
+  const secrets = new Map<string, SecretObject>();
+  if (certChain && key) {
+    secrets.set(workloadSecretName, {
+      name: workloadSecretName,
+      tls_certificate: { certificate_chain: { inline_bytes: certChain }, private_key: { inline_bytes: key } },
+    });
+  }
+  if (rootCert) secrets.set(rootSecretName, { name: rootSecretName, validation_context: { trusted_ca: { inline_bytes: rootCert } } });
+  return { version: hash.slice(0, 16), secrets };
+}
