@@ -1,7 +1,7 @@
 // How the tests load TypeScript: Node 24's own type stripping, behind two in-thread module hooks, instead of tsx.
 // tsx's hooks run JavaScript for every module a test process loads, tap's ~200 included: ~0.25 s of CPU per test
 // file. Here resolution is Node's own, except that a relative `./x.js` written in TypeScript's ESM style finds
-// `./x.ts`; and only the project's own .ts files are transformed. Types are stripped in place where the syntax
+// `./x.ts` (tried only when the .js does not exist); and only the project's own .ts files are transformed. Types are stripped in place where the syntax
 // allows (positions unchanged, so coverage needs no source map), otherwise transformed with an inline source map
 // (parameter properties, enums).
 import { existsSync } from 'node:fs';
@@ -13,15 +13,26 @@ const ours = (url) => url.startsWith('file:') && !url.includes('/node_modules/')
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (specifier.endsWith('.js') && (specifier.startsWith('.') || specifier.startsWith('/')) && context.parentURL && ours(context.parentURL)) {
-      const asTs = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
-      if (!existsSync(new URL(specifier, context.parentURL)) && existsSync(asTs)) return nextResolve(asTs.href, context);
+    try {
+      return nextResolve(specifier, context);
+    } catch (err) {
+      // TypeScript's ESM style: `./x.js` names `./x.ts`. Relative or absolute, from a test or from tap's
+      // mockImport (which resolves from node_modules and appends a query).
+      const js = err?.code === 'ERR_MODULE_NOT_FOUND' && /^(.*)\.js([?#].*)?$/.exec(specifier);
+      if (!js) throw err;
+      let asTs;
+      try {
+        asTs = new URL(`${js[1]}.ts${js[2] ?? ''}`, context.parentURL);
+      } catch {
+        throw err;
+      }
+      if (!ours(asTs.href) || !existsSync(new URL(asTs.pathname, 'file:'))) throw err;
+      return nextResolve(asTs.href, context);
     }
-    return nextResolve(specifier, context);
   },
   load(url, context, nextLoad) {
-    if (!url.endsWith('.ts') || !ours(url)) return nextLoad(url, context);
-    const file = fileURLToPath(url);
+    if (!ours(url) || !new URL(url).pathname.endsWith('.ts')) return nextLoad(url, context);
+    const file = fileURLToPath(new URL(new URL(url).pathname, 'file:'));
     const source = nextLoad(url, { ...context, format: 'module' }).source.toString();
     let code;
     try {

@@ -31,7 +31,14 @@ const handOut = (() => {
     // not Linux: the usual default
   }
   // Well above the ports the seed and Istio use (15000–15090) and below the ephemeral range.
-  return { low: Math.min(20000, ephemeralLow - 2000), high: ephemeralLow, given: new Set<number>() };
+  const low = Math.min(20000, ephemeralLow - 2000);
+  // Each of tap's parallel jobs picks from a slice of its own: two test files running side by side could otherwise
+  // draw the same port, both prove it free, and the second agent to bind it exits 2 (seen once in a full run).
+  const jobs = Number(process.env.TAP_JOBS) || 1;
+  const job = Number(process.env.TAP_JOB_ID);
+  if (!(jobs > 1 && job >= 0 && job < jobs)) return { low, high: ephemeralLow, given: new Set<number>() };
+  const size = Math.floor((ephemeralLow - low) / jobs);
+  return { low: low + job * size, high: low + (job + 1) * size, given: new Set<number>() };
 })();
 
 function bindable(port: number): Promise<boolean> {
