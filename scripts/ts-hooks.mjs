@@ -43,3 +43,20 @@ registerHooks({
     return { format: 'module', source: code, shortCircuit: true };
   },
 });
+
+// TEST_CPU_LOG=<file>: each test process appends its own CPU and its reaped descendants' (agents, envoys, stubs) as
+// one line when it exits, to find where a run's CPU goes.
+if (process.env.TEST_CPU_LOG) {
+  const { appendFileSync, readFileSync } = await import('node:fs');
+  process.on('exit', () => {
+    try {
+      const f = readFileSync('/proc/self/stat', 'latin1').split(') ')[1].split(' ');
+      const ticks = (i) => Number(f[i - 3]);
+      const own = (ticks(14) + ticks(15)) / 100;
+      const children = (ticks(16) + ticks(17)) / 100;
+      appendFileSync(process.env.TEST_CPU_LOG, `${(own + children).toFixed(2)} ${own.toFixed(2)} ${children.toFixed(2)} ${process.argv[1]}\n`);
+    } catch {
+      // best effort
+    }
+  });
+}
