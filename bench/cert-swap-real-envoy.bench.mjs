@@ -1,4 +1,4 @@
-// Certificate rotation on real Envoy 1.40, beside cert-swap.bench.mjs (the stub): a kubelet-style `..data` swap →
+// Rotation by hot restart (--certDelivery restart; SDS is cert-delivery.bench.mjs). Certificate rotation on real Envoy 1.40, beside cert-swap.bench.mjs (the stub): a kubelet-style `..data` swap →
 // the new epoch LIVE (the agent's "hot restart complete" line), against the debounce the agent waits on purpose;
 // and the requests that failed during 10 rotations while clients kept sending through envoy's inbound listener
 // (kept-alive connections and a new connection per request), against the same clients for the same time without a
@@ -81,7 +81,7 @@ export default async function run() {
   const agent = await startAgent({
     drain: '1s',
     parentShutdown: '2s',
-    args: ['--binaryPath', envoyBinary, '--discoveryAddress', `127.0.0.1:${xds.port}`, '--certDir', certDir],
+    args: ['--binaryPath', envoyBinary, '--discoveryAddress', `127.0.0.1:${xds.port}`, '--certDir', certDir, '--certDelivery', 'restart'],
     env: { ENVOY_HOT_RESTART_MIN_INTERVAL: '0s' },
   });
   const baseId = (() => {
