@@ -88,6 +88,14 @@ export default async function run() {
     const a = agent.proc.spawnargs;
     return Number(a[a.indexOf('--baseId') + 1]);
   })();
+  // Every load loop started, so the finally below stops the ones a failure left running (one that did not kept a
+  // failed `npm run bench` alive, sending forever).
+  const running = new Set();
+  const started = (stop) => {
+    const once = () => (running.delete(once), stop());
+    running.add(once);
+    return once;
+  };
   try {
     await agent.ready();
     await until(() => agentLog(agent.dir).some((l) => l.msg === 'certificates loaded'), 30_000);
@@ -95,8 +103,8 @@ export default async function run() {
     // The same clients and probes with no rotation, for as long as the rotations will take (measured below).
     const t0 = Date.now();
     const latencies = [];
-    const stopLoad = load(inboundPort);
-    const stopReady = readiness(agent.ports.status);
+    const stopLoad = started(load(inboundPort));
+    const stopReady = started(readiness(agent.ports.status));
     for (let epoch = 1; epoch <= rounds; epoch++) {
       const swappedAt = Date.now();
       swap(certDir, sets[epoch % 2], epoch);
@@ -109,8 +117,8 @@ export default async function run() {
     const ready = await stopReady();
     const windowMs = Date.now() - t0;
 
-    const stopQuiet = load(inboundPort);
-    const stopQuietReady = readiness(agent.ports.status);
+    const stopQuiet = started(load(inboundPort));
+    const stopQuietReady = started(readiness(agent.ports.status));
     await new Promise((r) => setTimeout(r, windowMs));
     const quiet = await stopQuiet();
     const quietReady = await stopQuietReady();
@@ -135,6 +143,7 @@ export default async function run() {
       },
     ];
   } finally {
+    for (const stop of [...running]) await Promise.resolve(stop()).catch(() => undefined);
     // SIGTERM: the agent drains and stops its envoy; then the lib's cleanup.
     agent.proc.kill('SIGTERM');
     await agent.exited;
