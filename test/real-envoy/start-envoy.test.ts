@@ -1,21 +1,12 @@
 // `npm run start:envoy` as a user runs it, on ports from the OS (each overridable by env): the app answers through
 // envoy's inbound listener, and Ctrl-C drains and exits cleanly, leaving nothing listening or running.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import t from 'tap';
-import { repoRoot } from '../helpers/agent.js';
+import { launchLocal, refuses } from '../helpers/local-launcher.js';
 import { freePort, request, waitFor } from '../helpers/net.js';
 import { realEnvoyBinary } from '../helpers/real-envoy.js';
 import { alive } from '../helpers/running-agent.js';
-
-const refuses = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(false)));
-    s.once('error', () => resolve(true));
-  });
 
 t.test('start:envoy serves the app through the inbound listener, and Ctrl-C leaves nothing running', async (t) => {
   const names = ['APP_PORT', 'INBOUND_PORT', 'OUTBOUND_PORT', 'XDS_PORT', 'PROXY_ADMIN_PORT', 'STATUS_PORT', 'ENVOY_STATUS_PORT', 'ENVOY_PROMETHEUS_PORT'];
@@ -23,40 +14,27 @@ t.test('start:envoy serves the app through the inbound listener, and Ctrl-C leav
   for (const n of names) ports[n] = await freePort();
   const dir = mkdtempSync(`${tmpdir()}/start-envoy-`);
   const env = { ...process.env, START_ENVOY_DIR: dir, ENVOY_BINARY: realEnvoyBinary(), BASE_ID: String(ports.PROXY_ADMIN_PORT), ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
-  const proc = spawn(process.execPath, [`${repoRoot}scripts/start-envoy.mjs`], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  let err = '';
-  proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const pids = (): number[] => [/agent pid (\d+)/.exec(err)?.[1], ...[...out.matchAll(/envoyPid: (\d+)/g)].map((m) => m[1])].filter(Boolean).map(Number);
-  t.teardown(async () => {
-    for (const pid of [proc.pid!, ...pids()]) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // gone already, as it should be
-      }
-    }
-    await exited;
+  const launched = launchLocal(t, 'start-envoy.mjs', [], env);
+  t.teardown(() => {
+    // After the launcher's teardown has killed everything.
     rmSync(dir, { recursive: true, force: true });
     rmSync(`/dev/shm/envoy_shared_memory_${ports.PROXY_ADMIN_PORT! * 10}`, { force: true }); // Envoy leaves it even on a clean exit
   });
 
   const reply = await waitFor('the app through envoy', () => request(`http://127.0.0.1:${ports.INBOUND_PORT}/hi`).catch(() => undefined), 60_000);
   t.equal(reply.body, 'hello from the app behind envoy: GET /hi\n');
-  t.match(err, new RegExp(`start:envoy: curl http://127\\.0\\.0\\.1:${ports.INBOUND_PORT}/ .*xDS :${ports.XDS_PORT};`), 'one line says which port does what');
+  t.match(launched.err(), new RegExp(`start:envoy: curl http://127\\.0\\.0\\.1:${ports.INBOUND_PORT}/ .*xDS :${ports.XDS_PORT};`), 'one line says which port does what');
   const ready = await waitFor('agent readiness', async () => {
     const r = await request(`http://127.0.0.1:${ports.STATUS_PORT}/healthz/ready`);
     return r.status === 200 && r;
   }, 30_000);
   t.equal(ready.status, 200);
-  const started = pids();
+  const started = launched.pids();
   t.equal(started.length, 2, 'the agent and one envoy');
 
-  proc.kill('SIGINT'); // what Ctrl-C sends the launcher
-  t.equal(await exited, 0, 'exits 0 after the drain');
-  t.match(out, /pilot-agent exiting/);
+  launched.proc.kill('SIGINT'); // what Ctrl-C sends the launcher
+  t.equal(await launched.exited, 0, 'exits 0 after the drain');
+  t.match(launched.out(), /pilot-agent exiting/);
   t.same(started.filter(alive), [], 'neither the agent nor envoy survives');
   t.notOk(existsSync(`/dev/shm/envoy_shared_memory_${ports.PROXY_ADMIN_PORT! * 10}`), "envoy's shared memory file is removed");
   for (const n of names) t.ok(await refuses(ports[n]!), `${n} closed`);
