@@ -45,16 +45,16 @@ export function adsBootstrap(nodeId: string, adminPort: number, xdsPort: number)
   };
 }
 
-export async function startDirectEnvoy(t: Test, xdsPort: number): Promise<DirectEnvoy> {
-  const dir = mkdtempSync(`${tmpdir()}/xds-envoy-`);
-  const adminPort = await freePort();
-  const nodeId = `sidecar~127.0.0.1~direct-${adminPort}.default~default.svc.cluster.local`;
-  writeFileSync(`${dir}/envoy.json`, JSON.stringify(adsBootstrap(nodeId, adminPort, xdsPort)));
-  // A base id from the admin port: unique among the envoys running on this host right now.
+/**
+ * Real Envoy from a bootstrap written to `<dir>/envoy.json`, with `--base-id` taken from its admin port (unique among
+ * the envoys on this host right now). Teardown kills it, removes `dir` and the shared-memory file Envoy leaves.
+ */
+export function runEnvoyConfig(t: Test, dir: string, config: unknown, adminPort: number): { proc: ReturnType<typeof spawn>; output: () => string } {
+  writeFileSync(`${dir}/envoy.json`, JSON.stringify(config));
   const proc = spawn(realEnvoyBinary(), ['-c', `${dir}/envoy.json`, '--base-id', String(adminPort), '-l', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  proc.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   t.teardown(async () => {
     proc.kill('SIGKILL');
@@ -62,10 +62,18 @@ export async function startDirectEnvoy(t: Test, xdsPort: number): Promise<Direct
     rmSync(dir, { recursive: true, force: true });
     rmSync(`/dev/shm/envoy_shared_memory_${adminPort * 10}`, { force: true }); // Envoy leaves it even on a clean exit
   });
+  return { proc, output: () => out };
+}
+
+export async function startDirectEnvoy(t: Test, xdsPort: number): Promise<DirectEnvoy> {
+  const dir = mkdtempSync(`${tmpdir()}/xds-envoy-`);
+  const adminPort = await freePort();
+  const nodeId = `sidecar~127.0.0.1~direct-${adminPort}.default~default.svc.cluster.local`;
+  const { output } = runEnvoyConfig(t, dir, adsBootstrap(nodeId, adminPort, xdsPort), adminPort);
   const envoy: DirectEnvoy = {
     adminPort,
     nodeId,
-    output: () => out,
+    output,
     async stat(name) {
       const exact = `^${name.replace(/[.|*+?()[\]{}^$\\]/g, '\\$&')}$`;
       const r = await request(`http://127.0.0.1:${adminPort}/stats?filter=${encodeURIComponent(exact)}`);

@@ -2,15 +2,13 @@
 // writes come out of /stats/prometheus with Istio's labels (istio_build{component,tag}, response_code, …).
 // One envoy, started directly with the agent's rendered stats tags and a few listeners whose stat prefixes
 // carry those shapes (stock Envoy has no Istio stats filter to write them itself).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import t from 'tap';
 import { runAgent, seedPodEnv } from '../helpers/agent.js';
+import { runEnvoyConfig } from '../helpers/direct-envoy.js';
 import { freePort, request, waitFor } from '../helpers/net.js';
-import { realEnvoyBinary } from '../helpers/real-envoy.js';
 
-const envoyBin = realEnvoyBinary();
 
 const address = (port: number): object => ({ socket_address: { address: '127.0.0.1', port_value: port } });
 
@@ -58,21 +56,9 @@ t.test('real envoy labels Istio-shaped stat names with the tags of the bundled t
       ],
     },
   };
-  writeFileSync(`${dir}/envoy.json`, JSON.stringify(config));
-  // The admin port is unique on this host right now: a base id no other envoy uses.
-  const proc = spawn(envoyBin, ['-c', `${dir}/envoy.json`, '--base-id', String(admin), '-l', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  t.teardown(async () => {
-    proc.kill('SIGKILL');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(`/dev/shm/envoy_shared_memory_${admin * 10}`, { force: true }); // Envoy leaves it even on a clean exit
-  });
+  const { proc, output } = runEnvoyConfig(t, dir, config, admin);
   await waitFor('envoy LIVE', async () => {
-    if (proc.exitCode !== null) throw new Error(`envoy exited: ${out.slice(-800)}`);
+    if (proc.exitCode !== null) throw new Error(`envoy exited: ${output().slice(-800)}`);
     const r = await request(`http://127.0.0.1:${admin}/ready`).catch(() => undefined);
     return r?.status === 200;
   }, 30_000);
