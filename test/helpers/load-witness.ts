@@ -9,7 +9,7 @@
 // `requests.sent` counts `rate` requests per connection up front, so "every request started was answered" cannot be
 // checked. Its kept-alive mode was fine (500 of 500 answered across a hot restart).
 import http from 'node:http';
-import { request } from './net.js';
+import { repeatWhile, request } from './net.js';
 
 export type LoadKind = 'keep-alive' | 'new connection per request';
 
@@ -57,12 +57,7 @@ export function startLoad(port: number, kind: LoadKind, opts: { connections?: nu
       req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
       req.on('error', (e) => fail(`${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim()));
     });
-  const loops = Array.from({ length: connections }, async () => {
-    while (on) {
-      await one();
-      await new Promise((r) => setTimeout(r, opts.everyMs ?? 20));
-    }
-  });
+  const loops = Array.from({ length: connections }, () => repeatWhile(() => on, opts.everyMs ?? 20, one));
   return {
     kind,
     connections,
@@ -85,15 +80,13 @@ export interface ReadinessRecord {
 export function watchReadiness(ports: { status: number; envoyStatus: number }, everyMs = 5): ReadinessRecord {
   const answers: ReadinessRecord['answers'] = [];
   let on = true;
-  const loop = (async () => {
-    for (let i = 0; on; i++) {
-      const via = i % 2 === 0 ? 'status' : 'envoy';
-      const port = via === 'status' ? ports.status : ports.envoyStatus;
-      const r = await request(`http://127.0.0.1:${port}/healthz/ready`, 'GET', {}, 5_000).catch((e: Error) => ({ status: 0, body: e.message }));
-      answers.push({ via, status: r.status, body: r.status === 200 ? '' : r.body.trim() });
-      await new Promise((resolve) => setTimeout(resolve, everyMs)); // by default ~100 probes a second at most: dense, not a CPU hog
-    }
-  })();
+  // By default ~100 probes a second at most: dense, not a CPU hog.
+  const loop = repeatWhile(() => on, everyMs, async (i) => {
+    const via = i % 2 === 0 ? 'status' : 'envoy';
+    const port = via === 'status' ? ports.status : ports.envoyStatus;
+    const r = await request(`http://127.0.0.1:${port}/healthz/ready`, 'GET', {}, 5_000).catch((e: Error) => ({ status: 0, body: e.message }));
+    answers.push({ via, status: r.status, body: r.status === 200 ? '' : r.body.trim() });
+  });
   return {
     answers,
     async stop() {

@@ -91,3 +91,14 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     await tick(everyMs);
   }
 }
+
+/**
+ * Run `step` again and again while `running()`, with a pause of `everyMs` after each: the pace of a load or probe
+ * loop (how dense, not how long), never a wait that decides an outcome.
+ */
+export async function repeatWhile(running: () => boolean, everyMs: number, step: (i: number) => Promise<void>): Promise<void> {
+  for (let i = 0; running(); i++) {
+    await step(i);
+    await tick(everyMs);
+  }
+}
