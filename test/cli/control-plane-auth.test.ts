@@ -27,6 +27,7 @@ const cases: { name: string; args: string[]; env?: Record<string, string>; sans:
   { name: 'NONE on istiod\'s port 15012: mutual TLS to istiod\'s DNS name', args: ['--discoveryAddress', 'istiod.istio-system.svc:15012'], sans: [dns('istiod.istio-system.svc')] },
   { name: 'a control plane in another namespace on 15012', args: ['--discoveryAddress', 'istiod.mesh-cp.svc:15012'], sans: [dns('istiod.mesh-cp.svc')] },
   { name: 'localhost:15012 means istiod.istio-system.svc (1.5\'s local-debugging case)', args: ['--discoveryAddress', 'localhost:15012'], sans: [dns('istiod.istio-system.svc')] },
+  { name: 'an IP on 15012: istiod must present it as an IP SAN', args: ['--discoveryAddress', '10.0.0.9:15012'], sans: [{ san_type: 'IP_ADDRESS', matcher: { exact: '10.0.0.9' } }] },
   { name: 'MUTUAL_TLS on another port: the pilot service account of the discovery host\'s namespace', args: ['--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istio-pilot.cp.svc:15011'], sans: [pilotSa('cp')] },
   { name: 'MUTUAL_TLS to an IP: the namespace comes from ISTIO_NAMESPACE', args: ['--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', '10.0.0.9:15011'], env: { ISTIO_NAMESPACE: 'cp' }, sans: [pilotSa('cp')] },
   { name: 'MUTUAL_TLS on 15012: either name is accepted', args: ['--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istiod.istio-system.svc:15012'], sans: [pilotSa('istio-system'), dns('istiod.istio-system.svc')] },
