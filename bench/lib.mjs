@@ -134,7 +134,7 @@ export async function startAgent({ drain = '1s', parentShutdown = '2s', env = {}
   const agentEnv = benchEnv(dir, ports, env);
   const started = spawnNode('agent', dir, `${root}bin/pilot-agent`, [
     'proxy', '--binaryPath', binary, '--configPath', `${dir}/proxy`,
-    '--proxyAdminPort', String(ports.admin), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15012',
+    '--proxyAdminPort', String(ports.admin), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15010',
     '--drainDuration', drain, '--parentShutdownDuration', parentShutdown, '--baseId', baseId(), ...args,
   ], agentEnv, ports.status);
   /** SIGKILLed, the agent cannot stop its envoy: end envoy's process group too (its own), and wait for it. */

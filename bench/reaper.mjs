@@ -78,7 +78,7 @@ async function measure(init, n, fakeAdmin) {
   const command = init === 'tini'
     ? [...wrapper, 'tini', '--', observer]
     : [...wrapper, process.execPath, `${root}bin/pilot-agent`, 'proxy', '--binaryPath', observer, '--configPath', `${dir}/proxy`,
-      '--proxyAdminPort', String(fakeAdmin.port), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15012', '--baseId', baseId()];
+      '--proxyAdminPort', String(fakeAdmin.port), '--statusPort', String(ports.status), '--discoveryAddress', '127.0.0.1:15010', '--baseId', baseId()];
   const proc = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   const lines = (async function* () {

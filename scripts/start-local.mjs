@@ -17,7 +17,8 @@ const args = [
   '--configPath', `${local}/proxy`,
   '--certDir', `${local}/certs`,
   '--serviceCluster', 'local-app.default',
-  '--discoveryAddress', 'localhost:15012',
+  // The plain-text port: 15012 is istiod's TLS port, which would need a token or mounted certificates.
+  '--discoveryAddress', 'localhost:15010',
   '--proxyAdminPort', '15000',
   '--statusPort', '15020',
   '--drainDuration', '2s',

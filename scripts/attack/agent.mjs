@@ -136,7 +136,7 @@ export async function startAgent(tag, { env = {}, args = [], prepare } = {}) {
     '--certDir', `${dir}/certs`,
     '--proxyAdminPort', String(ports.admin),
     '--statusPort', String(ports.status),
-    '--discoveryAddress', '127.0.0.1:15012',
+    '--discoveryAddress', '127.0.0.1:15010',
     '--drainDuration', '1s',
     '--parentShutdownDuration', '2s',
     '--baseId', String(1 + Math.floor(Math.random() * 400_000_000)),

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { toProtoDuration } from '../flags/duration.js';
 import type { HostPort } from '../config/addresses.js';
 import type { ProxyConfig } from '../config/proxy-config.js';
+import { sanMatcher } from '../config/control-plane-auth.js';
 import { podAnnotationsPath, readPodInfoFile } from '../config/downward-api.js';
 import { remoteServiceParams, tracerParams } from './remote-params.js';
 import { statsOptions } from './stats-options.js';
@@ -48,7 +49,7 @@ export async function templateParams(config: ProxyConfig): Promise<ParamsResult>
     sds_socket: config.sdsSocketPath,
     sds_config: sdsConfigSource,
     pilot_san: config.pilotSan,
-    pilot_san_matchers: config.pilotSan.map((san) => ({ san_type: 'URI', matcher: { exact: san } })),
+    pilot_san_matchers: config.pilotSan.map(sanMatcher),
     ...tracerParams(config.tracer, config.serviceCluster),
     ...remoteServiceParams('envoy_metrics_service', config.envoyMetricsService),
     ...remoteServiceParams('envoy_accesslog_service', config.envoyAccessLogService),

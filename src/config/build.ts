@@ -18,6 +18,7 @@ import { parseRemoteService, type RemoteService } from './remote-service.js';
 import { chooseTracer } from './tracer.js';
 import { checkDomain, checkNamespace, checkNodePart, checkPodName } from './node-names.js';
 import { checkDistinctPorts } from './ports.js';
+import { checkControlPlaneCredentials, controlPlaneAuth } from './control-plane-auth.js';
 import type { AuthPolicy, CertDelivery, ProxyConfig, Role } from './proxy-config.js';
 
 export const defaultTemplateFile = fileURLToPath(new URL('../../bootstrap-templates/envoy_bootstrap.json', import.meta.url));
@@ -94,8 +95,14 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
   const trustDomain = str('trust-domain') || 'cluster.local';
   const podLabels = readPodInfoFile(podLabelsPath);
   const identity = nodeIdentity(env, ips, istioVersion, podLabels.entries);
-  const policy = str('controlPlaneAuthPolicy') as AuthPolicy;
+  const auth = controlPlaneAuth(str('controlPlaneAuthPolicy') as AuthPolicy, discoveryAddress, trustDomain, env.istioNamespace);
   const certDir = str('certDir');
+  const certFiles = Object.freeze({
+    certChain: env.meta.TLS_CLIENT_CERT_CHAIN || `${certDir}/cert-chain.pem`,
+    key: env.meta.TLS_CLIENT_KEY || `${certDir}/key.pem`,
+    rootCert: env.meta.TLS_CLIENT_ROOT_CERT || `${certDir}/root-cert.pem`,
+  });
+  if (opts.requireBinary) checkControlPlaneCredentials(auth, discoveryAddress, env.jwtPolicy, certFiles.key);
   const remote = (flag: string): RemoteService | undefined => (str(flag) ? parseRemoteService(`--${flag}`, str(flag), certDir) : undefined);
   const certDelivery = str('certDelivery') as CertDelivery;
   const sdsSocketPath = `${str('configPath').replace(/\/+$/, '')}/SDS`;
@@ -132,8 +139,9 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     envoyStatusPort: env.envoyStatusPort,
     envoyPrometheusPort: env.envoyPrometheusPort,
     concurrency: num('concurrency'),
-    controlPlaneAuthPolicy: policy,
-    pilotSan: policy === 'MUTUAL_TLS' ? [pilotSan(trustDomain, discoveryAddress.host, env.istioNamespace)] : [],
+    controlPlaneAuthPolicy: auth.policy,
+    controlPlaneAuthReason: auth.reason,
+    pilotSan: Object.freeze([...auth.pilotSan]),
     envoyLogLevel: logs.level,
     envoyComponentLogLevel: logs.componentLevel,
     agentLogLevel: agentLogLevel(str('log_output_level')),
@@ -143,11 +151,7 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     outlierLogPath: str('outlierLogPath'),
     baseId: num('baseId'),
     certDir,
-    certFiles: Object.freeze({
-      certChain: env.meta.TLS_CLIENT_CERT_CHAIN || `${certDir}/cert-chain.pem`,
-      key: env.meta.TLS_CLIENT_KEY || `${certDir}/key.pem`,
-      rootCert: env.meta.TLS_CLIENT_ROOT_CERT || `${certDir}/root-cert.pem`,
-    }),
+    certFiles,
     certDelivery,
     sdsSocketPath,
     // Istio 1.5's bootstrap marked a proxy served by the agent's SDS so that istiod sends it SDS-based TLS.
@@ -212,11 +216,3 @@ function defaultDomain(registry: string, podNamespace: string): string {
   if (registry === 'Consul') return 'service.consul';
   return '';
 }
-
-/** Istio's pilot SAN: the control plane namespace comes from the discovery host, else ISTIO_NAMESPACE. */
-function pilotSan(trustDomain: string, discoveryHost: string, istioNamespace: string): string {
-  const parts = discoveryHost.split('.');
-  const ns = parts.length >= 2 ? parts[1] : istioNamespace || 'istio-system';
-  return `spiffe://${trustDomain}/ns/${ns}/sa/istio-pilot-service-account`;
-}
-

@@ -20,6 +20,8 @@ export interface AgentEnv {
   readonly prometheusAnnotations: string;
   /** PILOT_AGENT_STATUS_HEADERS_TIMEOUT: the bound on a status client's request headers, ms. */
   readonly statusHeadersBoundMs: number;
+  /** JWT_POLICY (Istio 1.5 default third-party-jwt): which service-account token authenticates the pod to istiod. */
+  readonly jwtPolicy: string;
   /** STACKDRIVER_TRACING_ENABLED as given ('' when unset): Istio 1.5's switch for Stackdriver tracing. */
   readonly stackdriverTracingEnabled: string;
   /** ISTIO_META_<K>=v, prefix stripped, in environment order. */
@@ -50,6 +52,7 @@ export function readEnv(env: Env = process.env): AgentEnv {
     prometheusAnnotations: env.ISTIO_PROMETHEUS_ANNOTATIONS ?? '',
     statusHeadersBoundMs: readStatusHeadersBound(env),
     stackdriverTracingEnabled: env.STACKDRIVER_TRACING_ENABLED ?? '',
+    jwtPolicy: env.JWT_POLICY || 'third-party-jwt',
     envoyStatusPort: envPort(env, 'ENVOY_STATUS_PORT', 15021),
     envoyPrometheusPort: envPort(env, 'ENVOY_PROMETHEUS_PORT', 15090),
     meta,

@@ -56,6 +56,8 @@ export interface ProxyConfig {
   readonly envoyPrometheusPort: number;
   readonly concurrency: number;
   readonly controlPlaneAuthPolicy: AuthPolicy;
+  /** Why the policy is what it is: the flag, or the discovery port 15012 forcing MUTUAL_TLS (as Istio 1.5 did). */
+  readonly controlPlaneAuthReason: 'flag' | 'istiod port' | 'none';
   readonly pilotSan: readonly string[];
   readonly envoyLogLevel: string;
   readonly envoyComponentLogLevel: string;

@@ -20,7 +20,7 @@ export const proxyFlags: readonly FlagSpec[] = [
   { name: 'connectTimeout', type: 'duration', default: '1s', help: 'connect_timeout of the bootstrap clusters (1ms to 30s)' },
   { name: 'proxyAdminPort', type: 'port', default: '15000', help: 'envoy admin port (bound on localhost)' },
   { name: 'concurrency', type: 'uint', default: '0', help: 'envoy --concurrency (worker threads); 0 lets envoy decide and is not passed' },
-  { name: 'controlPlaneAuthPolicy', type: 'string', default: 'NONE', choices: ['NONE', 'MUTUAL_TLS'], help: 'NONE or MUTUAL_TLS (TLS to the xDS server from the files in --certDir)' },
+  { name: 'controlPlaneAuthPolicy', type: 'string', default: 'NONE', choices: ['NONE', 'MUTUAL_TLS'], help: 'NONE or MUTUAL_TLS (TLS to the xDS server with the certificates of --certDir); port 15012 forces MUTUAL_TLS' },
   { name: 'dnsRefreshRate', type: 'duration', default: '300s', help: 'dns_refresh_rate of the STRICT_DNS bootstrap clusters' },
   { name: 'statusPort', type: 'port', default: '15020', help: 'port of the agent status server (readiness, metrics); envoy\'s health listener routes to it' },
   { name: 'statusListenAddress', type: 'string', default: '', help: 'address the status server listens on; empty means every interface (kubelet probes the pod IP)' },

@@ -45,7 +45,17 @@ t.test('the seed arguments yield the golden bootstrap, and envoy accepts it', as
   t.equal(xds.connect_timeout, '10s');
   t.equal(xds.dns_refresh_rate, '300s');
   t.same(xds.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: 'istiod.istio-system.svc', port_value: 15012 });
-  t.notOk(xds.transport_socket, 'no TLS with controlPlaneAuthPolicy NONE');
+  // Port 15012 is istiod's TLS port: Istio 1.5 speaks mutual TLS there even though the seed passes NONE.
+  const tls = xds.transport_socket.typed_config;
+  t.equal(tls['@type'], 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext');
+  t.same(tls.common_tls_context.alpn_protocols, ['h2'], 'gRPC over TLS negotiates h2');
+  t.same(tls.common_tls_context.tls_certificate_sds_secret_configs.map((c: { name: string }) => c.name), ['default'], 'the client certificate is SDS secret default');
+  t.equal(tls.common_tls_context.combined_validation_context.validation_context_sds_secret_config.name, 'ROOTCA', 'istiod is verified against SDS secret ROOTCA');
+  t.same(tls.common_tls_context.combined_validation_context.default_validation_context.match_typed_subject_alt_names,
+    [{ san_type: 'DNS', matcher: { exact: 'istiod.istio-system.svc' } }], 'whose certificate must name istiod');
+  t.equal(tls.sni, undefined, 'no SNI, as in Istio 1.5');
+  t.ok(b.static_resources.clusters.some((c: { name: string }) => c.name === 'sds-grpc'), 'the sds-grpc cluster over the agent\'s socket');
+  t.match(b.node.metadata, { SDS: 'true', ISTIO_VERSION: '1.5.10' }, 'istiod 1.5 reads SDS (send SDS-based TLS) and the emulated version');
   const agent = b.static_resources.clusters.find((c: { name: string }) => c.name === 'agent');
   t.equal(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 15020);
   const ports = b.static_resources.listeners.map((l: { address: { socket_address: { port_value: number } } }) => l.address.socket_address.port_value);

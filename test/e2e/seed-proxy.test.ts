@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import t from 'tap';
 import { loadEnvoyTypes, validateBootstrapText } from '../../tools/envoy-stub/src/envoy-api/index.js';
+import { setA } from '../fixtures/certs/pki.js';
+import { writeInPlace } from '../fixtures/certs/volume.js';
 import { kubeletExpand, seedPodEnv, seedProxyArgs, stubBin, withFlag } from '../helpers/agent.js';
 import { alive, startAgent } from '../helpers/running-agent.js';
 
@@ -8,13 +10,15 @@ const types = await loadEnvoyTypes();
 
 t.test('runs the seed arguments against the stub: a strict-valid bootstrap, envoy LIVE, ready through 15021, clean exit', async (t) => {
   const agent = await startAgent(t, {
-    // The seed's args as kubelet expands them; only ports, paths and the binary are this machine's.
+    // The seed's args as kubelet expands them; only ports, paths and the binary are this machine's. Its discovery
+    // port 15012 means mutual TLS to istiod, so the pod mounts certificates (the stub takes them from files).
     args: ({ dir, ports }) => {
+      writeInPlace(`${dir}/certs`, setA());
       let args = kubeletExpand(seedProxyArgs, seedPodEnv).slice(2);
       args = withFlag(args, '--configPath', `${dir}/proxy`);
       args = withFlag(args, '--binaryPath', stubBin);
       args = withFlag(args, '--proxyAdminPort', String(ports.admin));
-      return withFlag(args, '--statusPort', String(ports.status));
+      return [...withFlag(args, '--statusPort', String(ports.status)), '--certDir', `${dir}/certs`];
     },
     env: { ...seedPodEnv, ENVOY_STUB_STRICT: '1', FOR_ENVOY: 'from-the-agent' },
   });

@@ -169,7 +169,8 @@ export async function startAgent(t: Test, opts: StartOptions = {}): Promise<Runn
     '--configPath', `${dir}/proxy`,
     '--proxyAdminPort', String(ports.admin),
     '--statusPort', String(ports.status),
-    '--discoveryAddress', '127.0.0.1:15012',
+    // The plain-text port: on 15012 the agent requires credentials (Istio 1.5), which most tests do not need.
+    '--discoveryAddress', '127.0.0.1:15010',
     '--drainDuration', opts.drain ?? '1s',
     '--parentShutdownDuration', opts.parentShutdown ?? '2s',
     '--baseId', String(baseId),

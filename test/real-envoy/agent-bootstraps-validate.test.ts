@@ -41,15 +41,17 @@ const xds = (b: any): any => b.static_resources.clusters.find((c: { name: string
 
 const rows: Row[] = [
   {
-    name: 'the seed\'s istio-proxy arguments (zipkin, NONE, log levels, concurrency)',
+    name: 'the seed\'s istio-proxy arguments (zipkin, istiod:15012 so mutual TLS over SDS, log levels, concurrency) with mounted certificates',
     args: ({ dir, admin, status }) => {
+      writeInPlace(`${dir}/certs`, setA());
       let args = kubeletExpand(seedProxyArgs, seedPodEnv).slice(1);
       args = withFlag(args, '--configPath', `${dir}/proxy`);
       args = withFlag(args, '--proxyAdminPort', String(admin));
-      return withFlag(args, '--statusPort', String(status));
+      return [...withFlag(args, '--statusPort', String(status)), '--certDir', `${dir}/certs`];
     },
     env: seedPodEnv,
-    shaped: (b) => b.tracing.http.typed_config.collector_cluster === 'zipkin' && xds(b).transport_socket === undefined,
+    shaped: (b) => b.tracing.http.typed_config.collector_cluster === 'zipkin'
+      && xds(b).transport_socket.typed_config.common_tls_context.combined_validation_context.default_validation_context.match_typed_subject_alt_names[0].matcher.exact === 'istiod.istio-system.svc',
   },
   {
     name: 'zipkin tracing on its own',
@@ -136,7 +138,7 @@ const rows: Row[] = [
   },
   {
     name: 'IPv6 only (INSTANCE_IP ::1 in a namespace without IPv4 addresses)',
-    args: () => ['sidecar', '--discoveryAddress', '[::1]:15012'],
+    args: () => ['sidecar', '--discoveryAddress', '[::1]:15010'],
     env: { INSTANCE_IP: '::1' },
     netns: true,
     shaped: (b) => b.admin.address.socket_address.address === '::1' && b.static_resources.listeners[0].address.socket_address.address === '::',

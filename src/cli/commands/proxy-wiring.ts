@@ -53,6 +53,8 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
   const certLog = logger('certs');
   const { certChain, key, rootCert } = config.certFiles;
   if (config.controlPlaneAuthPolicy === 'MUTUAL_TLS') {
+    const why = config.controlPlaneAuthReason === 'istiod port' ? 'the discovery port is istiod\'s TLS port 15012' : '--controlPlaneAuthPolicy MUTUAL_TLS';
+    log.info({ discovery: config.discoveryAddress, pilotSan: config.pilotSan, why }, 'control plane over mutual TLS');
     // Istio 1.5: envoy's xDS TLS reads these files, so give the secret volume time to be populated.
     await waitForCertFiles([certChain, key, rootCert], { timeoutMs: certSettings.startupWaitMs, log: certLog, signal: startup.signal });
   }

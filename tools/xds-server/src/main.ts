@@ -1,11 +1,13 @@
 // CLI: serve the seed snapshot over ADS until SIGINT/SIGTERM. Logs one JSON line per event (pino's shape, so
 // pino-pretty shows them beside the agent's). SIGHUP re-pushes the snapshot at the next version.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { seedSnapshot } from './seed.js';
 import { startXdsServer } from './server.js';
 
 const usage = `usage: xds-server [--port 15010] [--host 127.0.0.1] [--inbound-port 15006] [--outbound-port 15001]
-                  [--app-port 8080] [--listen-address 127.0.0.1]`;
+                  [--app-port 8080] [--listen-address 127.0.0.1]
+                  [--tls-cert chain.pem --tls-key key.pem --client-ca root.pem [--client-identity spiffe://…]]`;
 
 function intFlag(values: Record<string, string | boolean | undefined>, name: string, dflt: number): number {
   const v = values[name];
@@ -22,7 +24,7 @@ function line(level: number, msg: string, fields: Record<string, unknown> = {}):
 async function main(): Promise<void> {
   const str = { type: 'string' } as const;
   const { values } = parseArgs({
-    options: { port: str, host: str, 'inbound-port': str, 'outbound-port': str, 'app-port': str, 'listen-address': str, help: { type: 'boolean' } },
+    options: { port: str, host: str, 'inbound-port': str, 'outbound-port': str, 'app-port': str, 'listen-address': str, 'tls-cert': str, 'tls-key': str, 'client-ca': str, 'client-identity': str, help: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(usage);
@@ -35,7 +37,18 @@ async function main(): Promise<void> {
     listenAddress: values['listen-address'] ?? '127.0.0.1',
   };
   let version = 1;
+  const tlsFiles = [values['tls-cert'], values['tls-key'], values['client-ca']];
+  if (tlsFiles.some(Boolean) && !tlsFiles.every(Boolean)) throw new Error('--tls-cert, --tls-key and --client-ca go together');
+  const tls = tlsFiles.every(Boolean)
+    ? {
+        certChain: readFileSync(values['tls-cert']!),
+        key: readFileSync(values['tls-key']!),
+        clientCa: readFileSync(values['client-ca']!),
+        ...(values['client-identity'] ? { clientIdentity: values['client-identity'] } : {}),
+      }
+    : undefined;
   const xds = await startXdsServer({
+    ...(tls ? { tls } : {}),
     port: intFlag(values, 'port', 15010),
     host: values.host ?? '127.0.0.1',
     snapshot: seedSnapshot({ ...seed, version: String(version) }),

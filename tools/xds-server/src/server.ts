@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { packSnapshot, type PackedSnapshot } from './encode.js';
+import { startMtlsFront, type HandshakeRecord, type MtlsFront, type MtlsOptions } from './mtls-front.js';
 import { messageType } from './protos.js';
 import { AdsStream, type AckRecord, type DiscoveryRequest, type DiscoveryResponse, type NackRecord, type ResponseRecord } from './stream.js';
 import type { Snapshot } from './types.js';
@@ -21,13 +22,16 @@ export interface XdsServerOptions {
   readonly host?: string;
   /** Without one the server withholds config: streams stay open and unanswered until setSnapshot(). */
   readonly snapshot?: Snapshot;
-  /** Serve over mutual TLS (as istiod on 15012): the server's chain and key, and the CA client certificates must chain to. */
-  readonly tls?: { readonly certChain: Buffer; readonly key: Buffer; readonly clientCa: Buffer };
+  /**
+   * Serve over mutual TLS (as istiod on 15012): the server's chain and key, the CA client certificates must chain
+   * to and, optionally, the SPIFFE identity a client must present. Every handshake is recorded (handshakes()).
+   */
+  readonly tls?: MtlsOptions;
   /** One structured line per protocol event (the CLI prints them as JSON). */
   readonly log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
-export type XdsEvent = 'stream' | 'response' | 'ack' | 'nack' | 'closed' | 'ignored';
+export type XdsEvent = 'stream' | 'response' | 'ack' | 'nack' | 'closed' | 'ignored' | 'handshake';
 
 export interface XdsServer {
   readonly port: number;
@@ -39,6 +43,10 @@ export interface XdsServer {
   acks(): readonly AckRecord[];
   nacks(): readonly NackRecord[];
   responses(): readonly ResponseRecord[];
+  /** With `tls`: every TLS handshake, accepted or refused, in order. */
+  handshakes(): readonly HandshakeRecord[];
+  /** With `tls`: cut every client connection (istiod recycling streams); clients reconnect with a new handshake. */
+  dropConnections(): void;
   /** Resolves once `predicate` holds, re-checked after every protocol event; rejects after `timeoutMs` (a hang guard). */
   waitFor(what: string, predicate: (xds: XdsServer) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -64,11 +72,6 @@ export function adsService(): grpc.ServiceDefinition {
   };
 }
 
-function credentials(tls: XdsServerOptions['tls']): grpc.ServerCredentials {
-  if (!tls) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(tls.clientCa, [{ cert_chain: tls.certChain, private_key: tls.key }], true);
-}
-
 export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsServer> {
   const log = opts.log ?? (() => {});
   const events = new EventEmitter();
@@ -77,6 +80,7 @@ export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsSe
   const acks: AckRecord[] = [];
   const nacks: NackRecord[] = [];
   const responses: ResponseRecord[] = [];
+  const handshakes: HandshakeRecord[] = [];
   const live = new Map<AdsStream, grpc.ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>>();
   let current: { snapshot: Snapshot; version: string; packed: PackedSnapshot } | undefined;
   let streamIds = 0;
@@ -132,9 +136,22 @@ export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsSe
   const server = new grpc.Server();
   server.addService(adsService(), { StreamAggregatedResources: serve });
   const host = opts.host ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port ?? 0}`, credentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
+  // With TLS the gRPC server listens in plaintext on loopback behind the mutual-TLS front.
+  const grpcPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(opts.tls ? '127.0.0.1:0' : `${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
+  let front: MtlsFront | undefined;
+  if (opts.tls) {
+    front = await startMtlsFront({ host, port: opts.port ?? 0 }, grpcPort, opts.tls, (h) => {
+      handshakes.push(h);
+      log(h.accepted ? 'TLS handshake accepted' : 'TLS handshake refused', { ...h });
+      events.emit('handshake', h);
+    }).catch((err: unknown) => {
+      server.forceShutdown();
+      throw err;
+    });
+  }
+  const port = front?.port ?? grpcPort;
 
   const xds: XdsServer = {
     port,
@@ -149,9 +166,11 @@ export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsSe
     acks: () => acks,
     nacks: () => nacks,
     responses: () => responses,
+    handshakes: () => handshakes,
+    dropConnections: () => front?.dropConnections(),
     waitFor(what, predicate, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
-        const names: XdsEvent[] = ['stream', 'response', 'ack', 'nack', 'closed', 'ignored'];
+        const names: XdsEvent[] = ['stream', 'response', 'ack', 'nack', 'closed', 'ignored', 'handshake'];
         const check = (): void => {
           if (!predicate(xds)) return;
           done();
@@ -169,8 +188,9 @@ export async function startXdsServer(opts: XdsServerOptions = {}): Promise<XdsSe
         check();
       });
     },
-    close() {
+    async close() {
       for (const call of live.values()) call.end();
+      await front?.close();
       return new Promise((resolve) => {
         // Envoy keeps its streams open forever: give them a moment to finish, then cut what is left.
         const timer = setTimeout(() => server.forceShutdown(), 1_000);
