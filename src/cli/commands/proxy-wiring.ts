@@ -29,7 +29,7 @@ export async function runProxy(config: ProxyConfig, supervision: SupervisionConf
     readiness: {
       lifecycle: () => supervisor.lifecycleReadiness(),
       admin: () => supervisor.admin,
-      certificates: () => (certSource.kind === 'ca' ? (rotation?.notReadyReason() ?? 'the CA client is starting') : undefined),
+      certificates: () => (certSource.kind !== 'ca' ? undefined : rotation ? rotation.notReadyReason() : 'the CA client is starting'),
     },
     envoyOrigin: () => supervisor.envoyAdminOrigin(),
     envoyAdminGeneration: () => supervisor.adminGeneration,

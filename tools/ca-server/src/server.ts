@@ -35,6 +35,8 @@ export interface CaServerOptions {
   readonly maxLifetimeMs?: number;
   /** The root's validity (default: from a minute ago for a day); a past window makes an expired root. */
   readonly rootValidity?: Validity;
+  /** Keys and certificates made beforehand (makeCaPki): a CA restarted with them presents the same root. */
+  readonly pki?: CaPki;
 }
 
 export interface CaServer {
@@ -64,7 +66,7 @@ export function fakeServiceAccountToken(namespace: string, serviceAccount: strin
 
 export async function startCaServer(options: CaServerOptions): Promise<CaServer> {
   const day = 24 * 3_600_000;
-  const pki: CaPki = await makeCaPki(options.rootValidity ?? { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + day) });
+  const pki: CaPki = options.pki ?? (await makeCaPki(options.rootValidity ?? { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + day) }));
   const root = pb.parse(readFileSync(protoPath, 'utf8'), { keepCase: true }).root;
   const service = root.lookupService('istio.v1.auth.IstioCertificateService');
   const Request = root.lookupType('istio.v1.auth.IstioCertificateRequest');
