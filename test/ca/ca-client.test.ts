@@ -39,7 +39,7 @@ t.test('after CA errors with back-off, the CA-issued certificate is served as de
   t.ok(createPublicKey(pems['default.key']!).equals(leaf.publicKey), 'the key served is the certificate\'s');
   t.ok(pems.default!.endsWith(`${ca.rootPem.trim()}\n`), 'the chain served includes the root, as 1.5 served it');
 
-  t.same(ca.requests.map((r) => r.answer), ['RESOURCE_EXHAUSTED', 'RESOURCE_EXHAUSTED', 'OK'], 'two refusals, then the certificate');
+  t.same(ca.requests.slice(0, 3).map((r) => r.answer), ['RESOURCE_EXHAUSTED', 'RESOURCE_EXHAUSTED', 'OK'], 'two refusals, then the certificate');
   t.match(ca.requests[2], { authorization: `Bearer ${token}`, csrSans: ['url:spiffe://cluster.local/ns/test/sa/app'], validitySeconds: 4 });
   const retries = agent.logs.filter((l) => l.msg === 'CA certificate request failed; retrying');
   t.same(retries.map((l) => l.failures), [1, 2]);
