@@ -57,17 +57,13 @@ export interface CaContext {
 }
 
 /**
- * The CA client's settings when the environment asks for one (JWT_POLICY names a token), else undefined.
- * An agent started outside an injected pod (no JWT_POLICY) keeps file-mounted certificates only.
- * CA_TOKEN_FILE and CA_ROOT_CERT_FILE override the paths the policy and provider imply (tests, non-pod runs).
+ * The CA client's settings, or undefined when JWT_POLICY names no token (1.5: "Using existing certs"). Whether the
+ * client runs is decided at start by whether that token exists (ca/source.ts). CA_TOKEN_FILE and
+ * CA_ROOT_CERT_FILE override the paths the policy and provider imply (tests, runs outside a pod).
  */
 export function readCaClientSettings(ctx: CaContext, env: Env = process.env): CaClientSettings | undefined {
-  const policy = env.JWT_POLICY ?? '';
-  if (policy === '') return undefined;
-  if (policy !== 'third-party-jwt' && policy !== 'first-party-jwt') {
-    // 1.5: any other value means "no token: use existing certs".
-    return undefined;
-  }
+  const policy = env.JWT_POLICY || 'third-party-jwt'; // 1.5's default
+  if (policy !== 'third-party-jwt' && policy !== 'first-party-jwt') return undefined;
   const provider = env.PILOT_CERT_PROVIDER || 'istiod';
   if (provider !== 'istiod' && provider !== 'kubernetes' && provider !== 'custom') {
     throw bad('PILOT_CERT_PROVIDER', provider, 'expected istiod, kubernetes or custom');

@@ -101,9 +101,9 @@ t.test('the identity comes from the token\'s sub, else from POD_NAMESPACE and SE
 });
 
 t.test('settings follow JWT_POLICY, PILOT_CERT_PROVIDER and CA_ADDR as Istio 1.5 read them', async (t) => {
-  t.equal(readCaClientSettings(ctx, {}), undefined, 'no JWT_POLICY: no CA client');
-  const s = readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt' })!;
-  t.match(s, { tokenPath: './var/run/secrets/tokens/istio-token', rootCertPath: './var/run/secrets/istio/root-cert.pem', serverName: 'istiod.istio-system.svc', address: ctx.discoveryAddress, ttlMs: 86_400_000, graceRatio: 0.5 });
+  t.equal(readCaClientSettings(ctx, { JWT_POLICY: 'none' }), undefined, 'a JWT_POLICY naming no token: no CA client');
+  const s = readCaClientSettings(ctx, {})!;
+  t.match(s, { jwtPolicy: 'third-party-jwt', tokenPath: './var/run/secrets/tokens/istio-token', rootCertPath: './var/run/secrets/istio/root-cert.pem', serverName: 'istiod.istio-system.svc', address: ctx.discoveryAddress, ttlMs: 86_400_000, graceRatio: 0.5 });
   const k = readCaClientSettings(ctx, { JWT_POLICY: 'first-party-jwt', PILOT_CERT_PROVIDER: 'kubernetes', CA_ADDR: 'localhost:15012' })!;
   t.match(k, { tokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token', rootCertPath: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', serverName: 'istiod.istio-system.svc' });
   t.equal(readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt', PILOT_CERT_PROVIDER: 'custom' })!.rootCertPath, '/etc/certs/root-cert.pem');
@@ -112,14 +112,16 @@ t.test('settings follow JWT_POLICY, PILOT_CERT_PROVIDER and CA_ADDR as Istio 1.5
   t.throws(() => readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt', PILOT_CERT_PROVIDER: 'vault' }), /PILOT_CERT_PROVIDER: expected istiod, kubernetes or custom/);
 });
 
-t.test('mounted certificate files win over the CA; restart delivery never uses it', async (t) => {
-  const dir = t.testdir({ 'cert-chain.pem': 'x', 'key.pem': 'y' });
-  const ca = readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt' });
+t.test('mounted certificate files win over the CA; without the token, or with restart delivery, there is no CA client', async (t) => {
+  const dir = t.testdir({ 'cert-chain.pem': 'x', 'key.pem': 'y', 'istio-token': 'jwt' });
+  const ca = readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt', CA_TOKEN_FILE: `${dir}/istio-token` });
   const files = (d: string) => ({ certChain: `${d}/cert-chain.pem`, key: `${d}/key.pem`, rootCert: `${d}/root-cert.pem` });
   t.equal(chooseCertSource({ certDelivery: 'sds', certFiles: files(dir) }, ca).kind, 'files');
   t.equal(chooseCertSource({ certDelivery: 'sds', certFiles: files(`${dir}/none`) }, ca).kind, 'ca');
   t.equal(chooseCertSource({ certDelivery: 'restart', certFiles: files(`${dir}/none`) }, ca).kind, 'files');
   t.equal(chooseCertSource({ certDelivery: 'sds', certFiles: files(`${dir}/none`) }, undefined).kind, 'files');
+  const tokenless = readCaClientSettings(ctx, { JWT_POLICY: 'third-party-jwt', CA_TOKEN_FILE: `${dir}/no-token` });
+  t.match(chooseCertSource({ certDelivery: 'sds', certFiles: files(`${dir}/none`) }, tokenless), { kind: 'files', why: /no token at .*no-token/ });
 });
 
 t.test('one issuance against the local CA: an RSA 2048 key, the SPIFFE URI SAN in the CSR and the certificate', async (t) => {

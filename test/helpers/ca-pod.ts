@@ -8,6 +8,7 @@ import type { Test } from 'tap';
 export interface CaPod {
   readonly env: Record<string, string>;
   writeToken(token: string): void;
+  removeToken(): void;
   writeRoot(pem: string): void;
 }
 
@@ -25,6 +26,7 @@ export function caPod(t: Test, caPort: number, env: Record<string, string> = {})
       ...env,
     },
     writeToken: (token) => writeFileSync(`${dir}/istio-token`, token),
+    removeToken: () => rmSync(`${dir}/istio-token`, { force: true }),
     writeRoot: (pem) => writeFileSync(`${dir}/root-cert.pem`, pem),
   };
 }
