@@ -15,7 +15,7 @@ COPY bin ./bin
 COPY bootstrap-templates ./bootstrap-templates
 COPY scripts/bundle-agent.mjs ./scripts/
 # tsc, then esbuild bundles its output into dist/bundle/, which bin/pilot-agent loads (a faster start).
-RUN npx tsc -p tsconfig.build.json && node scripts/bundle-agent.mjs && npm prune --omit=dev
+RUN npx tsc -p tsconfig.build.json && cp src/ca/istioca.proto dist/ca/ && node scripts/bundle-agent.mjs && npm prune --omit=dev
 
 # Envoy comes from the official image, pinned.
 FROM envoyproxy/envoy:v1.40.0 AS envoy

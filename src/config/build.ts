@@ -102,7 +102,7 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     key: env.meta.TLS_CLIENT_KEY || `${certDir}/key.pem`,
     rootCert: env.meta.TLS_CLIENT_ROOT_CERT || `${certDir}/root-cert.pem`,
   });
-  if (opts.requireBinary) checkControlPlaneCredentials(auth, discoveryAddress, env.jwtPolicy, certFiles.key);
+  if (opts.requireBinary) checkControlPlaneCredentials(auth, discoveryAddress, env.jwtPolicy, env.caTokenFile, certFiles.key);
   const remote = (flag: string): RemoteService | undefined => (str(flag) ? parseRemoteService(`--${flag}`, str(flag), certDir) : undefined);
   const certDelivery = str('certDelivery') as CertDelivery;
   const sdsSocketPath = `${str('configPath').replace(/\/+$/, '')}/SDS`;

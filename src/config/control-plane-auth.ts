@@ -4,16 +4,11 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors/index.js';
 import type { HostPort } from './addresses.js';
+import { tokenPaths } from './ca-client.js';
 import type { AuthPolicy } from './proxy-config.js';
 
 /** istiod's TLS port: 1.5 requires certificates on it whatever --controlPlaneAuthPolicy says. */
 export const istiodTlsPort = 15012;
-
-/** Where 1.5 read the service-account token for each JWT_POLICY (relative paths: the container's cwd is /). */
-export const jwtPaths: Readonly<Record<string, string>> = {
-  'third-party-jwt': './var/run/secrets/tokens/istio-token',
-  'first-party-jwt': '/var/run/secrets/kubernetes.io/serviceaccount/token',
-};
 
 export interface ControlPlaneAuth {
   readonly policy: AuthPolicy;
@@ -55,9 +50,10 @@ export function sanMatcher(san: string): { san_type: 'URI' | 'IP_ADDRESS' | 'DNS
  * 1.5 on port 15012 with nothing to authenticate with (no token for the CA, no mounted key): a fatal
  * "Missing JWT, can't authenticate with control plane". Here it is a start-up error (exit 2) naming both.
  */
-export function checkControlPlaneCredentials(auth: ControlPlaneAuth, discovery: HostPort, jwtPolicy: string, keyFile: string): void {
+export function checkControlPlaneCredentials(auth: ControlPlaneAuth, discovery: HostPort, jwtPolicy: string, tokenFile: string, keyFile: string): void {
   if (auth.reason !== 'istiod port') return;
-  const token = jwtPaths[jwtPolicy];
+  // The CA client's own rule (CA_TOKEN_FILE, else the path the policy implies), so the two never disagree.
+  const token = tokenFile || (tokenPaths as Readonly<Record<string, string>>)[jwtPolicy];
   if ((token !== undefined && existsSync(token)) || existsSync(keyFile)) return;
   const tokenPart = token ? `no token at ${token} (JWT_POLICY=${jwtPolicy})` : `JWT_POLICY=${jwtPolicy} names no token`;
   throw new AgentError(

@@ -22,6 +22,8 @@ export interface AgentEnv {
   readonly statusHeadersBoundMs: number;
   /** JWT_POLICY (Istio 1.5 default third-party-jwt): which service-account token authenticates the pod to istiod. */
   readonly jwtPolicy: string;
+  /** CA_TOKEN_FILE: replaces the token path JWT_POLICY implies (tests, runs outside a pod). */
+  readonly caTokenFile: string;
   /** STACKDRIVER_TRACING_ENABLED as given ('' when unset): Istio 1.5's switch for Stackdriver tracing. */
   readonly stackdriverTracingEnabled: string;
   /** ISTIO_META_<K>=v, prefix stripped, in environment order. */
@@ -53,6 +55,7 @@ export function readEnv(env: Env = process.env): AgentEnv {
     statusHeadersBoundMs: readStatusHeadersBound(env),
     stackdriverTracingEnabled: env.STACKDRIVER_TRACING_ENABLED ?? '',
     jwtPolicy: env.JWT_POLICY || 'third-party-jwt',
+    caTokenFile: env.CA_TOKEN_FILE ?? '',
     envoyStatusPort: envPort(env, 'ENVOY_STATUS_PORT', 15021),
     envoyPrometheusPort: envPort(env, 'ENVOY_PROMETHEUS_PORT', 15090),
     meta,

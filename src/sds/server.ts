@@ -45,8 +45,13 @@ export class SdsServer {
 
   /** A valid set of certificate files (its hash from the watcher): served from now on, pushed to every stream. */
   update(material: CertMaterial, hash: string): void {
-    this.#current = secretsOf(material, hash);
-    this.#service?.update(this.#current);
+    this.serve(secretsOf(material, hash));
+  }
+
+  /** A set made elsewhere (the CA client's): served from now on, pushed to every stream. */
+  serve(set: SecretSet): void {
+    this.#current = set;
+    this.#service?.update(set);
   }
 
   /** Load the gRPC side now, before envoy's first connection (when envoy is sure to connect). */

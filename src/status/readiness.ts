@@ -26,6 +26,8 @@ export interface LifecycleView {
 export interface ReadinessSource {
   lifecycle(): LifecycleView;
   admin(): ReadinessAdmin;
+  /** Why envoy cannot serve for want of a workload certificate (the CA client's), if so. */
+  certificates?(): string | undefined;
 }
 
 const stateNames = ['LIVE', 'DRAINING', 'PRE_INITIALIZING', 'INITIALIZING'];
@@ -53,6 +55,8 @@ export class Readiness {
   check(): Promise<Verdict> {
     const lifecycle = this.source.lifecycle();
     if (lifecycle.decided) return Promise.resolve(lifecycle.decided.ready ? { ready: true, reason: '' } : notReady(lifecycle.decided.reason));
+    const noCertificate = this.source.certificates?.();
+    if (noCertificate) return Promise.resolve(notReady(noCertificate));
     const admin = this.source.admin();
     const serving = lifecycle.serving;
     const last = this.#last;

@@ -16,7 +16,7 @@ const floors: readonly (readonly string[])[] = [
   ['config'], // flags + env → one frozen ProxyConfig
   ['envoy', 'bootstrap'], // one envoy process; ProxyConfig → rendered bootstrap
   ['certs'],
-  ['sds'], // serves the certificates' material to envoy; loads gRPC only on envoy's first connection
+  ['sds', 'ca'], // serves the certificates' material to envoy (gRPC loads on envoy's first connection); gets it from istiod's CA
   ['supervisor'],
   ['status'], // built from options and a readiness source; imports nothing of the supervisor
   ['cli', 'commands'], // argv → one command (DESIGN.md calls the top floor commands/)

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { jwtPaths } from '../../src/config/control-plane-auth.js';
+import { tokenPaths as jwtPaths } from '../../src/config/ca-client.js';
 import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { parseArgs } from '../../src/flags/parse-args.js';
 import { container, fixtures, inject, podTemplate, readDocs, type Obj } from '../fixtures/inject/harness.js';

@@ -1,4 +1,6 @@
 import { generateBootstrap } from '../../bootstrap/generate.js';
+import { chooseCertSource } from '../../ca/source.js';
+import { readCaClientSettings } from '../../config/ca-client.js';
 import { readCertWatchSettings } from '../../config/cert-watch.js';
 import { readSupervision } from '../../config/supervision.js';
 import { readTerminationGrace, shutdownMisfit } from '../../config/termination-grace.js';
@@ -27,6 +29,7 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   const supervision = readSupervision();
   const certWatch = readCertWatchSettings();
   const graceSeconds = readTerminationGrace();
+  const certSource = chooseCertSource(config, readCaClientSettings(config));
   // A bad template or custom config is the same: check it renders before the first log line (the
   // supervisor renders it again at every epoch).
   await generateBootstrap(config);
@@ -38,10 +41,10 @@ export async function proxyCommand(argv: readonly string[]): Promise<number> {
   collectProcessMetrics();
   const log = logger('agent');
   for (const flag of inv.ignoredFlags) log.warn({ flag: `--${flag}` }, ignoredFlagWarning);
-  log.info({ version: agentVersion, config, supervision, certWatch }, 'effective configuration');
+  log.info({ version: agentVersion, config, supervision, certWatch, certSource: certSource.kind === 'ca' ? { kind: 'ca' } : certSource }, 'effective configuration');
   const misfit = shutdownMisfit(config, graceSeconds);
   if (misfit) log.warn(misfit.fields, misfit.message);
-  return runProxy(config, supervision, certWatch, log);
+  return runProxy(config, supervision, certWatch, certSource, log);
 }
 
 /**
