@@ -17,6 +17,8 @@ export interface ContainerView {
   readonly name: string;
   readonly ports: readonly PortView[];
   readonly probes: Partial<Record<ProbeKind, Record<string, unknown>>>;
+  /** The container's own command; absent when the image's ENTRYPOINT runs. */
+  readonly command?: readonly string[];
 }
 
 export interface PodView {
@@ -67,10 +69,16 @@ function readContainer(value: unknown, path: YamlPath): ContainerView {
     if (c[kind] !== undefined && c[kind] !== null) probes[kind] = asRecord(c[kind], [...path, kind]);
   }
   const portsPath = [...path, 'ports'];
+  const commandPath = [...path, 'command'];
+  const command = asArray(c.command, commandPath).map((arg, i) => {
+    if (typeof arg !== 'string') throw new InputError('command entries must be strings', [...commandPath, i]);
+    return arg;
+  });
   return {
     name: containerName(c, path),
     ports: asArray(c.ports, portsPath).map((p, i) => readPort(p, [...portsPath, i])),
     probes,
+    ...(command.length > 0 ? { command } : {}),
   };
 }
 
