@@ -26,7 +26,9 @@ export function asNativeSidecar(classic: Record<string, unknown>, ctx: PodContex
   }
   // An explicit global.proxy.lifecycle (values) replaces Istio's hooks, as in its template.
   if (!ctx.cfg.values.proxyLifecycle && ctx.traffic.statusPort !== 0) {
-    const drain = ['pilot-agent', 'request', `--debug-port=${ctx.traffic.statusPort}`, 'POST', 'drain'];
+    const port = ctx.traffic.statusPort;
+    // `request` only talks to the proxy's own ports: another status port must be named to it (Istio's template does not).
+    const drain = ['pilot-agent', 'request', `--debug-port=${port}`, ...(port === 15020 ? [] : [`--statusPort=${port}`]), 'POST', 'drain'];
     container.lifecycle = { preStop: { exec: { command: drain } } };
   }
   return container;

@@ -22,6 +22,7 @@ const nativeHello = native.add(probedHello(rewrite));
 const nativeJob = native.add(job);
 const nativeCron = native.add(cron);
 const nativePod = native.add(pod);
+const otherStatusPort = native.add(pod.replace('  name: p\n', '  name: p\n  annotations: {"status.sidecar.istio.io/port": "15099"}\n'));
 const optedOut = native.add(probedHello({ ...rewrite, 'sidecar.istio.io/nativeSidecar': 'false' }));
 const classic = new Batch([]);
 const classicHello = classic.add(probedHello(rewrite));
@@ -101,6 +102,11 @@ t.test('injecting twice changes nothing; a pod injected either way is left alone
   const classicOnce = await inject(['-f', '-'], probedHello({}));
   const nativeOver = await inject(['-f', '-', '--nativeSidecar'], classicOnce.stdout);
   t.equal(nativeOver.stdout, classicOnce.stdout, 'a native run leaves a classic sidecar alone');
+});
+
+t.test('with another status port the preStop hook names it, so `request` accepts it', async (t) => {
+  const proxy = podTemplate(await otherStatusPort()).spec.initContainers.find((c: Obj) => c.name === 'istio-proxy');
+  t.same(proxy.lifecycle.preStop.exec.command, ['pilot-agent', 'request', '--debug-port=15099', '--statusPort=15099', 'POST', 'drain']);
 });
 
 t.test('a bad annotation value is exit 2 with one line', async (t) => {
