@@ -60,7 +60,7 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
   const grace = gracePeriod(pod, owner, cfg, warn);
   const ctx: PodContext = { pod, owner, cfg, traffic, terminationGraceSeconds: grace.seconds };
   const native = wantsNativeSidecar(ctx);
-  const wrap = jobCommandRewrite(ctx, native);
+  const wrap = jobCommandRewrite(ctx, native, warn);
   // Kubernetes itself holds the apps until a native sidecar's startupProbe passes: no postStart hook then.
   const hold = holdApplication(ctx) && !native;
   const classic = proxyContainer(ctx, { holdApplication: hold, shortDrain: native || wrap !== undefined });

@@ -14,7 +14,7 @@ export interface CommandRewrite {
 
 const jobKinds = new Set(['Job', 'CronJob']);
 
-export function jobCommandRewrite(ctx: PodContext, native: boolean): CommandRewrite | undefined {
+export function jobCommandRewrite(ctx: PodContext, native: boolean, warn: (line: string) => void): CommandRewrite | undefined {
   if (!ctx.cfg.wrapJobCommand || native || !jobKinds.has(ctx.owner.kind)) return undefined;
   const where = `${ctx.owner.kind} "${ctx.owner.name}"`;
   const containers = ctx.pod.containers;
@@ -29,5 +29,8 @@ export function jobCommandRewrite(ctx: PodContext, native: boolean): CommandRewr
   const port = ctx.traffic.statusPort;
   if (port === 0) throw new InputError(`--wrapJobCommand: ${where} has the status port turned off (${'status.sidecar.istio.io/port'}: 0); the wrapper stops the proxy through it`, [...ctx.pod.metaPath, 'annotations']);
   const wrapper = ['pilot-agent', 'wait', '--stopProxyOnExit', ...(port === 15020 ? [] : ['--statusPort', String(port)]), '--'];
+  if (ctx.pod.restartPolicy === 'OnFailure') {
+    warn(`${where}: restartPolicy OnFailure restarts a failed command in the same pod, whose proxy the wrapper has already stopped (the retry then waits for a proxy that is gone); restartPolicy Never retries in a new pod`);
+  }
   return { containerIndex: 0, command: [...wrapper, ...app.command] };
 }

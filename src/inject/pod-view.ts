@@ -31,6 +31,8 @@ export interface PodView {
   readonly initContainerNames: readonly string[];
   readonly hostNetwork: boolean;
   readonly serviceAccountName: string;
+  /** spec.restartPolicy as written ('' when left to the default). */
+  readonly restartPolicy: string;
   /** Absent when the pod leaves it to Kubernetes' default. */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -52,6 +54,7 @@ export function readPod(meta: unknown, spec: unknown, metaPath: YamlPath, specPa
     initContainerNames,
     hostNetwork: s.hostNetwork === true,
     serviceAccountName: typeof s.serviceAccountName === 'string' ? s.serviceAccountName : '',
+    restartPolicy: typeof s.restartPolicy === 'string' ? s.restartPolicy : '',
     ...optionalSeconds(s.terminationGracePeriodSeconds, [...specPath, 'terminationGracePeriodSeconds']),
   };
 }

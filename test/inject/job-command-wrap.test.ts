@@ -51,6 +51,12 @@ t.test('never silently: not without the flag, not other kinds, not with a native
   t.same(app(await nativeJob()).command, ['perl', '-Mbignum=bpi', '-wle'], 'a native sidecar is stopped by Kubernetes after the app');
 });
 
+t.test('restartPolicy OnFailure is wrapped with a warning on stderr: its retry would find the proxy stopped', async (t) => {
+  const out = await inject(['-f', '-', '--wrapJobCommand'], cron.replace('restartPolicy: Never', 'restartPolicy: OnFailure'));
+  t.equal(out.code, 0);
+  t.match(out.stderr, /^CronJob "c": restartPolicy OnFailure restarts a failed command in the same pod, whose proxy the wrapper has already stopped .*; restartPolicy Never retries in a new pod\n$/);
+});
+
 t.test('no command (the image\'s ENTRYPOINT) or several containers: exit 2, one line, nothing guessed', async (t) => {
   const noCommand = await inject(['-f', '-', '--wrapJobCommand'], jobWith('      - {name: pi, image: perl}\n'));
   t.equal(noCommand.code, 2);
