@@ -30,6 +30,7 @@ export const A = {
   readinessPeriod: 'readiness.status.sidecar.istio.io/periodSeconds',
   readinessFailureThreshold: 'readiness.status.sidecar.istio.io/failureThreshold',
   proxyConfig: 'proxy.istio.io/config',
+  nativeSidecar: 'sidecar.istio.io/nativeSidecar',
 } as const;
 
 type Check = (value: string) => string | undefined;
@@ -54,7 +55,7 @@ const checks: Readonly<Record<string, Check>> = {
 const unchecked = new Set<string>([
   A.inject, A.status, A.rewriteAppHTTPProbers, A.controlPlaneAuthPolicy, A.discoveryAddress, A.proxyImage, A.proxyCPU,
   A.proxyMemory, A.bootstrapOverride, A.userVolume, A.userVolumeMount, A.kubevirtInterfaces, A.logLevel,
-  A.componentLogLevel, A.proxyConfig, 'sidecar.istio.io/statsInclusionPrefixes', 'sidecar.istio.io/statsInclusionSuffixes',
+  A.componentLogLevel, A.proxyConfig, A.nativeSidecar, 'sidecar.istio.io/statsInclusionPrefixes', 'sidecar.istio.io/statsInclusionSuffixes',
   'sidecar.istio.io/statsInclusionRegexps',
 ]);
 

@@ -16,11 +16,16 @@ export function applyPodPatch(doc: Document, metaPath: YamlPath, specPath: YamlP
     httpGet.set('port', node(doc, rw.port));
     if (rw.downgradeScheme) httpGet.set('scheme', node(doc, 'HTTP'));
   }
-  const inits = seqAt(doc, [...specPath, 'initContainers'], patch.initContainers.length > 0);
+  for (const rw of patch.commandRewrites) {
+    mapAt(doc, [...specPath, 'containers', rw.containerIndex]).set('command', node(doc, rw.command));
+  }
+  const nativeProxy = patch.proxyPlacement === 'init';
+  const inits = seqAt(doc, [...specPath, 'initContainers'], patch.initContainers.length > 0 || nativeProxy);
   for (const c of patch.initContainers) inits?.items.push(node(doc, c));
+  if (nativeProxy) inits!.items.push(node(doc, patch.proxy));
   const containers = seqAt(doc, [...specPath, 'containers'], true)!;
-  if (patch.proxyFirst) containers.items.unshift(node(doc, patch.proxy));
-  else containers.items.push(node(doc, patch.proxy));
+  if (patch.proxyPlacement === 'first') containers.items.unshift(node(doc, patch.proxy));
+  else if (patch.proxyPlacement === 'last') containers.items.push(node(doc, patch.proxy));
   const volumes = seqAt(doc, [...specPath, 'volumes'], patch.volumes.length > 0);
   for (const v of patch.volumes) volumes?.items.push(node(doc, v));
   if (patch.fsGroup !== undefined) mapAt(doc, [...specPath, 'securityContext']).set('fsGroup', node(doc, patch.fsGroup));

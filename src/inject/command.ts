@@ -9,7 +9,7 @@ import { LocatedError, injectYamlStream } from './yaml-stream.js';
 
 // `pilot-agent kube-inject`: read workloads, inject, write them out. Notes go to stderr so stdout is only YAML.
 
-const usage = 'pilot-agent kube-inject -f <file|-> [-o <file>] [--image <image>] [--meshConfigFile <file>] [--valuesFile <file>]';
+const usage = 'pilot-agent kube-inject -f <file|-> [-o <file>] [--image <image>] [--meshConfigFile <file>] [--valuesFile <file>] [--nativeSidecar] [--wrapJobCommand]';
 const summary = 'Add the istio-init container and the istio-proxy sidecar (this agent) to the pod templates of Kubernetes workloads.';
 
 export async function runKubeInject(argv: readonly string[]): Promise<number> {
@@ -27,7 +27,12 @@ export async function runKubeInject(argv: readonly string[]): Promise<number> {
 
   let result;
   try {
-    const cfg = loadInjectConfig({ valuesFile: opt('valuesFile'), meshConfigFile: opt('meshConfigFile'), image: opt('image') });
+    const cfg = loadInjectConfig({
+      valuesFile: opt('valuesFile'), meshConfigFile: opt('meshConfigFile'), image: opt('image'),
+      // Istio's istiod setting, read from kube-inject's own environment; the flag turns it on too.
+      nativeSidecar: (parsed.values.nativeSidecar as boolean) || process.env.ENABLE_NATIVE_SIDECARS === 'true',
+      wrapJobCommand: parsed.values.wrapJobCommand as boolean,
+    });
     const input = filename === '-' ? await readStdin() : readInput(filename);
     result = injectYamlStream(input, filename === '-' ? '<stdin>' : filename, cfg);
   } catch (e) {

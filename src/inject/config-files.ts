@@ -14,6 +14,8 @@ export interface ConfigSources {
   readonly valuesFile?: string;
   readonly meshConfigFile?: string;
   readonly image?: string;
+  readonly nativeSidecar?: boolean;
+  readonly wrapJobCommand?: boolean;
 }
 
 interface YamlFile {
@@ -33,7 +35,10 @@ export function loadInjectConfig(src: ConfigSources): InjectConfig {
   const templateVersion = createHash('sha256')
     .update(JSON.stringify({ injector: `pilot-agent ${agentVersion}`, values: valuesDoc, mesh: meshDoc, image: src.image ?? null }))
     .digest('hex');
-  return { values, mesh, templateVersion, ...(src.image ? { image: src.image } : {}) };
+  return {
+    values, mesh, templateVersion, ...(src.image ? { image: src.image } : {}),
+    nativeSidecar: src.nativeSidecar ?? false, wrapJobCommand: src.wrapJobCommand ?? false,
+  };
 }
 
 /** A YAML (or JSON) file holding one mapping; an empty file counts as an empty mapping. */

@@ -9,6 +9,8 @@ export const kubeInjectFlags: readonly FlagSpec[] = [
   { name: 'image', type: 'string', default: '', help: 'image of the istio-proxy and istio-init containers (this agent\'s image); default pilot-agent:<version>' },
   { name: 'meshConfigFile', type: 'string', default: '', help: 'mesh config YAML (defaultConfig: discoveryAddress, tracing, concurrency, ...), applied over Istio\'s defaults; default: a 1.5 install\'s mesh config' },
   { name: 'valuesFile', type: 'string', default: '', help: 'injection values YAML/JSON (global.proxy.*, global.hub/tag, ...), merged over Istio 1.5\'s defaults' },
+  { name: 'nativeSidecar', type: 'bool', default: 'false', help: 'inject istio-proxy as a native sidecar (an init container with restartPolicy: Always; Kubernetes 1.29+); also ENABLE_NATIVE_SIDECARS=true; a pod\'s sidecar.istio.io/nativeSidecar annotation wins' },
+  { name: 'wrapJobCommand', type: 'bool', default: 'false', help: 'Jobs and CronJobs with a classic sidecar: run the app\'s command under `pilot-agent wait --stopProxyOnExit --` so the proxy stops when it ends and the Job completes' },
 ];
 
 const shortFlags: Readonly<Record<string, string>> = { '-f': '--filename', '-o': '--output' };

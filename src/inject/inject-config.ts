@@ -7,6 +7,10 @@ export interface InjectConfig {
   readonly mesh: MeshProxyConfig;
   /** --image: the agent image for both injected containers (the proxyImage annotation still wins). */
   readonly image?: string;
+  /** --nativeSidecar or ENABLE_NATIVE_SIDECARS=true: the default for pods without the nativeSidecar annotation. */
+  readonly nativeSidecar: boolean;
+  /** --wrapJobCommand: wrap a classic-sidecar Job's command so the proxy stops when it ends. */
+  readonly wrapJobCommand: boolean;
   /** Stands in for the template hash of `sidecar.istio.io/status`: a digest of the effective settings. */
   readonly templateVersion: string;
 }

@@ -6,6 +6,8 @@ import { gracePeriod } from './grace-period.js';
 import { goJson } from './go-json.js';
 import type { InjectConfig } from './inject-config.js';
 import { initContainers } from './init-containers.js';
+import { jobCommandRewrite, type CommandRewrite } from './job-wrap.js';
+import { asNativeSidecar, wantsNativeSidecar } from './native-sidecar.js';
 import { InputError } from './input-error.js';
 import type { Owner, PodContext } from './pod-context.js';
 import type { PodView } from './pod-view.js';
@@ -21,8 +23,13 @@ export interface PodPatch {
   readonly labels: readonly [string, string][];
   readonly initContainers: readonly Record<string, unknown>[];
   readonly proxy: Record<string, unknown>;
-  /** holdApplicationUntilProxyStarts: the proxy goes first so its postStart hook gates the apps. */
-  readonly proxyFirst: boolean;
+  /**
+   * first: holdApplicationUntilProxyStarts, so its postStart hook gates the apps; last: a classic sidecar;
+   * init: a native sidecar, after the injected init containers.
+   */
+  readonly proxyPlacement: 'first' | 'last' | 'init';
+  /** --wrapJobCommand: the app container's new command. */
+  readonly commandRewrites: readonly CommandRewrite[];
   readonly volumes: readonly Record<string, unknown>[];
   readonly probeRewrites: readonly ProbeRewrite[];
   readonly fsGroup?: number;
@@ -37,7 +44,8 @@ export type PodOutcome = { readonly skipped: string } | { readonly patch: PodPat
 export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (line: string) => void): PodOutcome {
   const name = pod.name || owner.name;
   if (pod.hostNetwork) return { skipped: `Skipping injection because "${name}" has host networking enabled` };
-  if (pod.containers.length > 1 && pod.containers.some((c) => c.name === 'istio-proxy')) {
+  // Injected either way before: a classic sidecar beside the app, or a native one among the init containers.
+  if ((pod.containers.length > 1 && pod.containers.some((c) => c.name === 'istio-proxy')) || pod.initContainerNames.includes('istio-proxy')) {
     return { skipped: `Skipping injection because "${name}" has injected "istio-proxy" sidecar already` };
   }
   if (injectionDisabled(pod.annotations)) return { skipped: `Skipping injection because "${name}" has sidecar injection disabled` };
@@ -51,15 +59,25 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
   const traffic = trafficSettings(pod, cfg);
   const grace = gracePeriod(pod, owner, cfg, warn);
   const ctx: PodContext = { pod, owner, cfg, traffic, terminationGraceSeconds: grace.seconds };
-  const hold = holdApplication(ctx);
-  const proxy = proxyContainer(ctx, hold);
+  const native = wantsNativeSidecar(ctx);
+  const wrap = jobCommandRewrite(ctx, native, warn);
+  // Kubernetes itself holds the apps until a native sidecar's startupProbe passes: no postStart hook then.
+  const hold = holdApplication(ctx) && !native;
+  const classic = proxyContainer(ctx, { holdApplication: hold, shortDrain: native || wrap !== undefined });
   const probes = planAppProbes(ctx);
-  if (probes) (proxy.env as unknown[]).push({ name: 'ISTIO_KUBE_APP_PROBERS', value: probes.probers });
+  if (probes) (classic.env as unknown[]).push({ name: 'ISTIO_KUBE_APP_PROBERS', value: probes.probers });
+  const proxy = native ? asNativeSidecar(classic, ctx) : classic;
   const inits = initContainers(traffic, cfg);
   const volumes = proxyVolumes(ctx);
   const names = (list: readonly Record<string, unknown>[]): string[] | null => (list.length ? list.map((x) => x.name as string) : null);
   // Istio's status layout (key order included); the version stands in for the template hash.
-  const status = goJson({ version: cfg.templateVersion, initContainers: names(inits), containers: ['istio-proxy'], volumes: names(volumes), imagePullSecrets: null });
+  const status = goJson({
+    version: cfg.templateVersion,
+    initContainers: native ? [...inits.map((x) => x.name as string), 'istio-proxy'] : names(inits),
+    containers: native ? null : ['istio-proxy'],
+    volumes: names(volumes),
+    imagePullSecrets: null,
+  });
 
   const labels: [string, string][] = pod.labels['security.istio.io/tlsMode'] ? [] : [['security.istio.io/tlsMode', 'istio']];
   const patch: PodPatch = {
@@ -67,7 +85,8 @@ export function injectPod(pod: PodView, owner: Owner, cfg: InjectConfig, warn: (
     labels,
     initContainers: inits,
     proxy,
-    proxyFirst: hold,
+    proxyPlacement: native ? 'init' : hold ? 'first' : 'last',
+    commandRewrites: wrap ? [wrap] : [],
     volumes,
     probeRewrites: probes?.rewrites ?? [],
     ...(cfg.mesh.sdsUdsPath ? { fsGroup: 1337 } : {}),

@@ -17,6 +17,8 @@ export interface ContainerView {
   readonly name: string;
   readonly ports: readonly PortView[];
   readonly probes: Partial<Record<ProbeKind, Record<string, unknown>>>;
+  /** The container's own command; absent when the image's ENTRYPOINT runs. */
+  readonly command?: readonly string[];
 }
 
 export interface PodView {
@@ -29,6 +31,8 @@ export interface PodView {
   readonly initContainerNames: readonly string[];
   readonly hostNetwork: boolean;
   readonly serviceAccountName: string;
+  /** spec.restartPolicy as written ('' when left to the default). */
+  readonly restartPolicy: string;
   /** Absent when the pod leaves it to Kubernetes' default. */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -50,6 +54,7 @@ export function readPod(meta: unknown, spec: unknown, metaPath: YamlPath, specPa
     initContainerNames,
     hostNetwork: s.hostNetwork === true,
     serviceAccountName: typeof s.serviceAccountName === 'string' ? s.serviceAccountName : '',
+    restartPolicy: typeof s.restartPolicy === 'string' ? s.restartPolicy : '',
     ...optionalSeconds(s.terminationGracePeriodSeconds, [...specPath, 'terminationGracePeriodSeconds']),
   };
 }
@@ -67,10 +72,16 @@ function readContainer(value: unknown, path: YamlPath): ContainerView {
     if (c[kind] !== undefined && c[kind] !== null) probes[kind] = asRecord(c[kind], [...path, kind]);
   }
   const portsPath = [...path, 'ports'];
+  const commandPath = [...path, 'command'];
+  const command = asArray(c.command, commandPath).map((arg, i) => {
+    if (typeof arg !== 'string') throw new InputError('command entries must be strings', [...commandPath, i]);
+    return arg;
+  });
   return {
     name: containerName(c, path),
     ports: asArray(c.ports, portsPath).map((p, i) => readPort(p, [...portsPath, i])),
     probes,
+    ...(command.length > 0 ? { command } : {}),
   };
 }
 

@@ -8,7 +8,14 @@ import { proxyVolumeMounts } from './volumes.js';
 
 // The istio-proxy container: this agent as PID 1, supervising envoy.
 
-export function proxyContainer(ctx: PodContext, holdApplication: boolean): Record<string, unknown> {
+export interface ProxyShape {
+  /** holdApplicationUntilProxyStarts: a postStart `pilot-agent wait` (classic sidecars only). */
+  readonly holdApplication: boolean;
+  /** The agent is stopped only once the apps are gone (native sidecar, wrapped Job): drain briefly. */
+  readonly shortDrain: boolean;
+}
+
+export function proxyContainer(ctx: PodContext, shape: ProxyShape): Record<string, unknown> {
   const { cfg, traffic } = ctx;
   const v = cfg.values;
   const resources = proxyResources(ctx);
@@ -18,7 +25,7 @@ export function proxyContainer(ctx: PodContext, holdApplication: boolean): Recor
     image: proxyImage(ctx),
     imagePullPolicy: v.imagePullPolicy || 'Always',
     args: proxyArgs(ctx, resources),
-    env: proxyEnv(ctx),
+    env: proxyEnv(ctx, shape.shortDrain),
     ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
     resources,
     // TPROXY needs NET_ADMIN and root for envoy; its GID 1337 still exempts it from capture.
@@ -44,7 +51,7 @@ export function proxyContainer(ctx: PodContext, holdApplication: boolean): Recor
   }
   const lifecycle = { ...(v.proxyLifecycle ?? {}) };
   // Apps start only once `pilot-agent wait` sees the proxy ready: kubelet runs postStart before the next container.
-  if (holdApplication) lifecycle.postStart = { exec: { command: ['pilot-agent', 'wait'] } };
+  if (shape.holdApplication) lifecycle.postStart = { exec: { command: ['pilot-agent', 'wait'] } };
   if (Object.keys(lifecycle).length > 0) container.lifecycle = lifecycle;
   return container;
 }

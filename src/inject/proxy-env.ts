@@ -1,5 +1,6 @@
 import { A } from './annotations.js';
 import { goJson, sortedKeys } from './go-json.js';
+import { shortDrainEnv } from './native-sidecar.js';
 import type { PodContext } from './pod-context.js';
 
 // The sidecar's environment in Istio 1.5's order: identity from the downward API, then ISTIO_META_* that
@@ -9,7 +10,7 @@ type EnvVar = { name: string; value: string } | { name: string; valueFrom: { fie
 
 const field = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
-export function proxyEnv(ctx: PodContext): EnvVar[] {
+export function proxyEnv(ctx: PodContext, shortDrain: boolean): EnvVar[] {
   const { cfg, pod, owner, traffic } = ctx;
   const v = cfg.values;
   const env: EnvVar[] = [
@@ -43,6 +44,7 @@ export function proxyEnv(ctx: PodContext): EnvVar[] {
   if (meshId) env.push({ name: 'ISTIO_META_MESH_ID', value: meshId });
   // The agent cannot read its pod's spec: told the grace period, it warns at start when its shutdown cannot fit.
   env.push({ name: 'TERMINATION_GRACE_PERIOD_SECONDS', value: String(ctx.terminationGraceSeconds) });
+  if (shortDrain) env.push(...shortDrainEnv(ctx));
   for (const [name, value] of Object.entries(sortedKeys(cfg.mesh.proxyMetadata))) env.push({ name, value });
   return env;
 }

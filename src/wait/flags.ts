@@ -9,6 +9,8 @@ export const waitFlags: readonly FlagSpec[] = [
   { name: 'timeoutSeconds', type: 'uint', default: '60', help: 'give up after this many seconds (exit 255)' },
   { name: 'periodMillis', type: 'uint', default: '500', help: 'pause between attempts, in milliseconds (at least 1)' },
   { name: 'requestTimeoutMillis', type: 'uint', default: '500', help: 'per-attempt limit for connecting and reading the response, in milliseconds (at least 1)' },
+  { name: 'stopProxyOnExit', type: 'bool', default: 'false', help: 'with a command: once it has exited, POST /quitquitquit to the agent on 127.0.0.1:--statusPort so the proxy drains and exits (a Job can complete); the exit code stays the command\'s' },
+  { name: 'statusPort', type: 'port', default: '15020', help: "the agent's status port, for --stopProxyOnExit" },
 ];
 
 /** The proxy's well-known ports `request` may talk to (Istio: admin, debug, status, health). */

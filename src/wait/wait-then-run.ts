@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { routeSignals, type AgentSignal } from '../init/index.js';
 import { EXIT_NOT_READY, exitCodeForSignal } from './exit-codes.js';
 import { startCommand, type RunningCommand } from './run-command.js';
+import { stopProxy } from './stop-proxy.js';
 import { waitUntilReady, type WaitOptions } from './until-ready.js';
 
 // `pilot-agent wait [-- cmd]`: hold until the proxy is ready, then (optionally) run the command.
@@ -12,12 +13,25 @@ import { waitUntilReady, type WaitOptions } from './until-ready.js';
 export interface WaitThenRunOptions extends Omit<WaitOptions, 'cancel' | 'onNotReady'> {
   /** The command to run once ready; none for the plain postStart-hook form. */
   readonly command?: readonly string[];
+  /** --stopProxyOnExit: the agent's status port, told to quit once the wrapper is done with the command. */
+  readonly stopProxyStatusPort?: number;
   readonly log: Pick<Logger, 'info' | 'debug'>;
   /** Where the one-line failures go (stderr in the CLI). */
   readonly report: (line: string) => void;
 }
 
 export async function waitThenRun(opts: WaitThenRunOptions): Promise<number> {
+  const code = await waitThenRunCommand(opts);
+  // Also when the command never ran (not ready, a signal): a proxy left running would hold the Job's pod forever.
+  if (opts.command && opts.stopProxyStatusPort !== undefined) {
+    const failure = await stopProxy(opts.stopProxyStatusPort);
+    if (failure) opts.report(failure);
+    else opts.log.info({ statusPort: opts.stopProxyStatusPort, exitCode: code }, 'asked the proxy to stop (POST /quitquitquit)');
+  }
+  return code;
+}
+
+async function waitThenRunCommand(opts: WaitThenRunOptions): Promise<number> {
   const cancel = new AbortController();
   let stoppedBy: AgentSignal | undefined;
   let child: RunningCommand | undefined;

@@ -1,5 +1,6 @@
 // The agent's shutdown on real Envoy: SIGTERM drains the inbound listener while clients keep sending on keep-alive
-// connections (none of their requests fails), then stops envoy and exits 0.
+// connections (none of their requests fails), then stops envoy and exits 0; a native sidecar's preStop drain
+// followed by SIGTERM stops it at once.
 import http from 'node:http';
 import t from 'tap';
 import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
@@ -90,6 +91,25 @@ t.test('EXIT_ON_ZERO_ACTIVE_CONNECTIONS: the agent exits once the last client co
   t.ok(early > msgs.indexOf('shutdown: draining envoy'), 'the agent said why the drain ended');
   t.ok(msgs.indexOf('drain finished; terminating envoy') > early, 'and then terminated envoy');
   t.notOk(msgs.includes('envoy still running at the shutdown deadline; killing it'), 'envoy stopped on SIGTERM');
+  for (const pid of agent.envoyPids()) t.notOk(alive(pid), 'envoy is gone');
+});
+
+t.test('native sidecar: the preStop POST /drain, then SIGTERM once the app is gone, stops envoy at once', async (t) => {
+  const { agent, inboundPort } = await seededAgent(t, { drain: '300s', parentShutdown: '600s' }); // an exit proves no drain wait
+  t.same(await agent.post('/drain'), { status: 200, body: 'OK\n' });
+  t.match(await agent.waitForMsg('envoy accepted the drain request'), { path: '/drain_listeners?inboundonly&graceful&skip_exit' }, 'real Envoy accepts the drain that keeps it running');
+  t.equal((await agent.get('/healthz/ready')).status, 503, 'not ready while draining');
+  const clients = keepSending(inboundPort, 1);
+  t.teardown(() => clients.stop());
+  await waitFor('envoy still serving inbound while drained', () => clients.tally.completed >= 5, 15_000);
+  await clients.stop();
+  t.same(clients.tally.failures, [], 'the drained envoy kept answering');
+
+  agent.signal('SIGTERM');
+  await agent.waitForMsg('second shutdown request: skipping the rest of the drain', 1, 60_000);
+  const { code } = await agent.exited;
+  t.equal(code, 0, 'exit 0');
+  t.match(agent.logs.find((l) => l.msg === 'envoy stopped'), { code: 0 }, 'envoy exited 0 on SIGTERM');
   for (const pid of agent.envoyPids()) t.notOk(alive(pid), 'envoy is gone');
 });
 

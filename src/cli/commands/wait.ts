@@ -10,7 +10,8 @@ export { waitFlags };
 export const waitHelp = flagHelp(
   'pilot-agent wait [flags] [-- <command> [args...]]',
   'Wait until the proxy is ready (HTTP 200 from --url). With a command after "--", run it once ready,\n' +
-    'pass every signal on to it and exit with its status. Exit 255 when not ready within --timeoutSeconds.',
+    'pass every signal on to it and exit with its status (with --stopProxyOnExit, then stop the proxy).\n' +
+    'Exit 255 when not ready within --timeoutSeconds.',
   waitFlags,
 );
 
@@ -28,12 +29,15 @@ export async function waitCommand(argv: readonly string[]): Promise<number> {
   }
   if (command?.length === 0) throw new AgentError(ErrorCodes.USAGE, 'expected a command after "--"');
   const v = parsed.values;
+  const stopProxyOnExit = v.stopProxyOnExit as boolean;
+  if (stopProxyOnExit && !command) throw new AgentError(ErrorCodes.USAGE, '--stopProxyOnExit needs a command after "--": the proxy is stopped when it exits');
   return waitThenRun({
     url: checkUrl(v.url as string),
     timeoutMs: (v.timeoutSeconds as number) * 1000,
     periodMs: atLeastOne('periodMillis', v.periodMillis as number),
     requestTimeoutMs: atLeastOne('requestTimeoutMillis', v.requestTimeoutMillis as number),
     ...(command ? { command } : {}),
+    ...(stopProxyOnExit ? { stopProxyStatusPort: v.statusPort as number } : {}),
     log: logger('wait'),
     report: (line) => process.stderr.write(`error: ${line}\n`),
   });
