@@ -92,6 +92,47 @@ export function saveTree(pb: typeof PB, root: PB.Root, wip: ReadonlySet<string>,
   }
 }
 
+/** One object and everything inside it (a type's fields and nested types). */
+function visitTree(o: PB.ReflectionObject, pb: typeof PB, visit: (o: PB.ReflectionObject) => void): void {
+  visit(o);
+  if (o instanceof pb.Type) for (const f of o.fieldsArray) visit(f);
+  if (o instanceof pb.Namespace) walk(o, pb, visit);
+}
+
+// A validation touches a few hundred of the ~6000 types (the bootstrap's own, and the extensions its
+// typed_config names), and building all of them from JSON was most of a stub's start-up. So packages are
+// built at once, but a type, enum or service only when its namespace is first asked for it by name — which
+// is how every lookup and field resolution reaches it (protobufjs' lookup calls get() at each level).
+// Extension fields (`extend`) are added at once: protobufjs wires them to their target when added.
+function addLazily(pb: typeof PB, ns: PB.Namespace, nested: { [name: string]: PB.AnyNestedObject }, restore: (o: PB.ReflectionObject) => void): void {
+  const pending = new Map<string, PB.AnyNestedObject>();
+  for (const [name, json] of Object.entries(nested)) {
+    const j = json as { fields?: unknown; values?: unknown; methods?: unknown; id?: unknown; options?: { [k: string]: unknown }; nested?: { [name: string]: PB.AnyNestedObject } };
+    if (j.fields !== undefined || j.values !== undefined || j.methods !== undefined) {
+      pending.set(name, json);
+    } else if (j.id !== undefined) {
+      ns.addJSON({ [name]: json });
+      visitTree(ns.get(name)!, pb, restore);
+    } else {
+      const child = new pb.Namespace(name, j.options);
+      ns.add(child);
+      restore(child);
+      addLazily(pb, child, j.nested ?? {}, restore);
+    }
+  }
+  if (pending.size === 0) return;
+  const get = ns.get;
+  ns.get = function lazyGet(this: PB.Namespace, name: string) {
+    const json = pending.get(name);
+    if (json !== undefined) {
+      pending.delete(name); // before addJSON: its duplicate check calls get() again
+      this.addJSON({ [name]: json });
+      visitTree(get.call(this, name)!, pb, restore);
+    }
+    return get.call(this, name);
+  };
+}
+
 /** The cached tree when its key matches; undefined otherwise (missing, stale, unreadable). */
 export function restoreTree(pb: typeof PB, key: string): Restored | undefined {
   let tree: CachedTree;
@@ -102,8 +143,7 @@ export function restoreTree(pb: typeof PB, key: string): Restored | undefined {
   }
   if (tree.key !== key) return undefined;
   const root = new pb.Root();
-  root.addJSON(tree.nested);
-  walk(root, pb, (o) => {
+  const restore = (o: PB.ReflectionObject): void => {
     if (o instanceof pb.Field) {
       const opts = tree.fieldOptions[o.fullName];
       if (opts) o.parsedOptions = opts as typeof o.parsedOptions;
@@ -113,6 +153,7 @@ export function restoreTree(pb: typeof PB, key: string): Restored | undefined {
     if (file) o.filename = file;
     const valuesOptions = tree.enumValueOptions[o.fullName];
     if (valuesOptions && o instanceof pb.Enum) o.valuesOptions = valuesOptions as typeof o.valuesOptions;
-  });
+  };
+  addLazily(pb, root, tree.nested, restore);
   return { root, wip: new Set(tree.wip), stats: tree.stats };
 }
