@@ -1,4 +1,8 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+
+// node:http as Node's CommonJS object: an ESM import of it reads every export, and its lazy WebSocket
+// getters load Node's bundled undici (~70 ms of CPU in each process, Node 22–24).
+const { Agent, request } = process.getBuiltinModule('node:http');
 
 export interface AdminResponse {
   readonly status: number;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { flagError } from '../errors/index.js';
 import type { AppMetricsTarget } from '../config/app-metrics.js';
@@ -8,6 +8,10 @@ import { isLoopback } from './loopback.js';
 import { serveMergedMetrics, SourcePools } from './metrics-merge.js';
 import { Readiness, type ReadinessSource } from './readiness.js';
 import { slowClientLimits } from './slow-clients.js';
+
+// node:http as Node's CommonJS object: an ESM import of it reads every export, and its lazy WebSocket
+// getters load Node's bundled undici (~70 ms of CPU in each process, Node 22–24).
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** Everything the status server needs, as values and callbacks: it knows nothing of the supervisor. */
 export interface StatusServerOptions {

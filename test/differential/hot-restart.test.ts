@@ -3,7 +3,7 @@
 // admin port and the listeners, drains the parent and, --parent-shutdown-time-s after its start, has it exit 0.
 // Who exits when, with which code, and what each process logs on the way.
 import { readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { http, type Http } from '../helpers/node-http.js';
 import t from 'tap';
 import type { Test } from 'tap';
 import { errorLines, flavours, logLines, spawnEnvoy, startStatic, type DirectEnvoy, type StaticEnvoy } from '../helpers/differential.js';
@@ -41,7 +41,7 @@ interface HandOff {
 }
 
 /** /server_info's epoch, asked through `agent` (a kept-alive connection) or on a fresh one. */
-async function epochOf(e: StaticEnvoy, agent: http.Agent | false): Promise<number | undefined> {
+async function epochOf(e: StaticEnvoy, agent: Http.Agent | false): Promise<number | undefined> {
   const body = await new Promise<string>((resolve, reject) => {
     const req = http.get(`http://127.0.0.1:${e.ports.admin}/server_info`, { agent }, (res) => {
       let text = '';

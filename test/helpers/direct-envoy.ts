@@ -2,7 +2,7 @@
 // the harness for testing the xDS server itself. Killed and cleaned up in teardown.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { http } from './node-http.js';
 import { tmpdir } from 'node:os';
 import type { Test } from 'tap';
 import { freePort, request, waitFor } from './net.js';

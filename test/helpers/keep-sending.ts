@@ -1,6 +1,6 @@
 // Clients that keep requests flowing through an envoy listener on keep-alive connections and account for every
 // request they started: the witness that a drain or another envoy's restart cost no request.
-import http from 'node:http';
+import { http } from './node-http.js';
 
 export interface Tally {
   started: number;

@@ -8,7 +8,7 @@
 // the requests unanswered in 4 s), with reconnectRate it drops every response before counting it, and its
 // `requests.sent` counts `rate` requests per connection up front, so "every request started was answered" cannot be
 // checked. Its kept-alive mode was fine (500 of 500 answered across a hot restart).
-import http from 'node:http';
+import { http } from './node-http.js';
 import { repeatWhile, request } from './net.js';
 
 export type LoadKind = 'keep-alive' | 'new connection per request';

@@ -1,7 +1,7 @@
 // The one home of the tests' network helpers: a free port, one HTTP exchange on a fresh
 // connection, and waiting for a condition that an event will make true.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import { http, type Http } from './node-http.js';
 import net from 'node:net';
 import { setTimeout as tick } from 'node:timers/promises';
 
@@ -51,7 +51,7 @@ function bindable(port: number): Promise<boolean> {
 
 export interface Reply {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  readonly headers: Http.IncomingHttpHeaders;
   readonly body: string;
 }
 

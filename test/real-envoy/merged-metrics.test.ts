@@ -1,7 +1,7 @@
 // The status port's /stats/prometheus with real Envoy under the agent: one scrape holds the agent's, real
 // Envoy's and the application's metrics, in text that a Prometheus text-format parser reads, with every
 // metric family declared once and its samples together (Prometheus rejects a scrape otherwise).
-import http from 'node:http';
+import { http } from '../helpers/node-http.js';
 import type { Test } from 'tap';
 import t from 'tap';
 import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';

@@ -1,7 +1,7 @@
 // The agent's shutdown on real Envoy: SIGTERM drains the inbound listener while clients keep sending on keep-alive
 // connections (none of their requests fails), then stops envoy and exits 0; a native sidecar's preStop drain
 // followed by SIGTERM stops it at once.
-import http from 'node:http';
+import { http } from '../helpers/node-http.js';
 import t from 'tap';
 import { seedSnapshot, startXdsServer } from '../../tools/xds-server/src/index.js';
 import { startApp } from '../helpers/direct-envoy.js';

@@ -1,10 +1,12 @@
 // The status port through bin/pilot-agent against the stub: merged metrics (agent, envoy, the
 // application) and rewritten app probes.
-import { createServer as createHttpServer } from 'node:http';
+import { http } from '../helpers/node-http.js';
 import { createServer as createNetServer, connect, type AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { badPrometheusLines, sampleValue } from '../helpers/prometheus.js';
 import { startAgent } from '../helpers/running-agent.js';
+
+const { createServer: createHttpServer } = http;
 
 /** A local application: 200 on /ok, 503 on /bad, metrics on /metrics. */
 async function appServer(t: Test): Promise<number> {

@@ -3,12 +3,14 @@
 // source's part of one scrape: the answer is still 200 and parses, the failure is counted, and the
 // same agent serves the next scrape in full.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { http } from '../helpers/node-http.js';
 import { tmpdir } from 'node:os';
 import t, { type Test } from 'tap';
 import { startMisbehavingApp, type AppMode } from '../helpers/misbehaving-app.js';
 import { badPrometheusLines, sampleValue } from '../helpers/prometheus.js';
 import { startAgent } from '../helpers/running-agent.js';
+
+const { request } = http;
 
 const faults: readonly AppMode[] = ['reset-before-headers', 'reset-mid-body', 'close-mid-body', 'garbage', 'slow-headers', 'slow-body'];
 const failures = (body: string, source: string): number => sampleValue(body, `istio_agent_scrape_failures_total{source="${source}"}`) ?? 0;

@@ -1,11 +1,13 @@
 // The status port through bin/pilot-agent against the stub: readiness and its reasons, the admin
 // queries it costs envoy, drain and quitquitquit from loopback only, and bad requests.
-import { request } from 'node:http';
+import { http } from '../helpers/node-http.js';
 import { createServer as createNetServer, connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import t from 'tap';
 import { startAgent } from '../helpers/running-agent.js';
 import { freshMs } from '../../src/status/readiness.js';
+
+const { request } = http;
 
 const statsQueries = (events: Record<string, unknown>[]): number =>
   events.filter((e) => e.event === 'admin' && String(e.path).startsWith('/stats?usedonly')).length;

@@ -1,9 +1,11 @@
-import { createServer } from 'node:http';
+import { http } from '../helpers/node-http.js';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { AdminClient } from '../../src/envoy/admin.js';
 import { Readiness, type ReadinessSource } from '../../src/status/readiness.js';
 import { lifecycleReadiness, newMachine, type Machine } from '../../src/supervisor/machine.js';
+
+const { createServer } = http;
 
 /** Readiness as the supervisor feeds it: a machine whose epoch 0 is starting, and that epoch's admin client. */
 function startingEnvoy(admin: AdminClient): { machine: Machine; source: ReadinessSource } {

@@ -1,12 +1,12 @@
 // /healthcheck/fail makes the server DRAINING; /drain_listeners drains (gracefully or not)
 // without ever making it exit.
 
-import http from 'node:http';
+import { http, type Http } from '../../helpers/node-http.js';
 import t, { type Test } from 'tap';
 import { bootstrap, events, listenerUrl, startStub, stat, writeBootstrap } from '../../fixtures/stub/harness.js';
 import { request, waitFor, type Reply } from '../../helpers/net.js';
 
-function keepAliveGet(agent: http.Agent, url: string): Promise<Reply> {
+function keepAliveGet(agent: Http.Agent, url: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     http.get(url, { agent }, (res) => {
       let body = '';
