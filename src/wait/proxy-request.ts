@@ -1,5 +1,5 @@
 import { flagError } from '../errors/index.js';
-import { exchange, ExchangeError, loopbackDispatcher } from './http-exchange.js';
+import { exchange, ExchangeError } from './http-exchange.js';
 import { defaultPorts } from './flags.js';
 
 // `pilot-agent request <METHOD> <path> [body]`, as Istio's (pilot/pkg/request/command.go): a local
@@ -35,9 +35,8 @@ export type RequestOutcome =
   | { readonly ok: false; readonly error: string };
 
 export async function proxyRequest(method: string, url: string, body: string, timeoutMs: number): Promise<RequestOutcome> {
-  const dispatcher = loopbackDispatcher();
   try {
-    const res = await exchange({ method, url, body, timeoutMs, dispatcher });
+    const res = await exchange({ method, url, body, timeoutMs });
     if (res.status > 399 && res.status !== 404) {
       const detail = res.body.trim().split('\n')[0]!.slice(0, 300);
       return { ok: false, error: `received unsuccessful status code ${res.status}${detail ? `: ${detail}` : ''}` };
@@ -46,7 +45,5 @@ export async function proxyRequest(method: string, url: string, body: string, ti
   } catch (e) {
     if (e instanceof ExchangeError) return { ok: false, error: `${method} ${url}: ${e.reason}` };
     throw e;
-  } finally {
-    await dispatcher.destroy();
   }
 }

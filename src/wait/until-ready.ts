@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent } from 'undici';
-import { exchange, ExchangeError, loopbackDispatcher } from './http-exchange.js';
+import { exchange, ExchangeError } from './http-exchange.js';
 
 // Istio's `pilot-agent wait` loop: GET the URL until it answers 200, bounded by an overall timeout.
 // Differences on purpose: the first attempt is made at once (Istio waits one period first), so a
@@ -25,32 +24,27 @@ export type WaitResult =
 
 export async function waitUntilReady(opts: WaitOptions): Promise<WaitResult> {
   const deadline = performance.now() + opts.timeoutMs;
-  const dispatcher = loopbackDispatcher();
   let attempts = 0;
   let lastError = 'no attempt made';
-  try {
-    for (;;) {
-      if (opts.cancel?.aborted) return { outcome: 'cancelled', attempts, lastError };
-      attempts++;
-      // Like Istio, an attempt is never cut short by the overall deadline: a clipped attempt would
-      // only ever report "no response", hiding the real last error.
-      const reason = await attempt(opts.url, opts.requestTimeoutMs, dispatcher);
-      if (reason === undefined) return { outcome: 'ready', attempts };
-      lastError = reason;
-      opts.onNotReady?.(reason);
-      const left = deadline - performance.now();
-      if (left <= 0) return { outcome: 'timeout', attempts, lastError };
-      await sleep(Math.min(opts.periodMs, left), undefined, { signal: opts.cancel }).catch(() => undefined);
-    }
-  } finally {
-    await dispatcher.destroy();
+  for (;;) {
+    if (opts.cancel?.aborted) return { outcome: 'cancelled', attempts, lastError };
+    attempts++;
+    // Like Istio, an attempt is never cut short by the overall deadline: a clipped attempt would
+    // only ever report "no response", hiding the real last error.
+    const reason = await attempt(opts.url, opts.requestTimeoutMs);
+    if (reason === undefined) return { outcome: 'ready', attempts };
+    lastError = reason;
+    opts.onNotReady?.(reason);
+    const left = deadline - performance.now();
+    if (left <= 0) return { outcome: 'timeout', attempts, lastError };
+    await sleep(Math.min(opts.periodMs, left), undefined, { signal: opts.cancel }).catch(() => undefined);
   }
 }
 
 /** One readiness check: undefined when ready, else why not ("503: draining", "connection refused"). */
-export async function attempt(url: string, timeoutMs: number, dispatcher: Agent): Promise<string | undefined> {
+export async function attempt(url: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    const res = await exchange({ method: 'GET', url, timeoutMs, dispatcher });
+    const res = await exchange({ method: 'GET', url, timeoutMs });
     if (res.status === 200) return undefined;
     const firstLine = res.body.trim().split('\n')[0]!.slice(0, 200);
     return firstLine ? `${res.status}: ${firstLine}` : `HTTP status code ${res.status}`;
