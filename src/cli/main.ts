@@ -35,13 +35,19 @@ async function main(argv: readonly string[]): Promise<number> {
   return (await command.load())(rest);
 }
 
+/** The commands that start processes: outside PID 1 only they need orphans re-parented to them. */
+const spawningCommands = new Set(['proxy', 'wait', 'istio-iptables']);
+
 /** PID 1 duties (or child subreaper when not PID 1). Without them the agent still runs, zombies pile up. */
-function startReaper(): InstalledReaper | undefined {
+function startReaper(command: string | undefined): InstalledReaper | undefined {
   const log = logger('reaper');
   guardSignals({ held: (signal) => log.info({ signal }, 'signal held until a command routes it') });
   // Signals before this moment (Node booting) are lost as PID 1; the README's PID-1 section has numbers.
   log.debug({ afterMs: signalsListeningAfterMs() }, 'signal listeners were installed this long after the process started');
   for (const signal of heldSignals()) log.info({ signal }, 'signal received during start-up; held until a command routes it');
+  // A command that starts nothing (bootstrap, kube-inject, request, version) has no orphans to reap unless it
+  // is PID 1, and koffi's loading was a quarter of such a run's CPU.
+  if (process.pid !== 1 && !spawningCommands.has(command ?? '')) return undefined;
   try {
     return installReaper({ log });
   } catch (e) {
@@ -52,7 +58,7 @@ function startReaper(): InstalledReaper | undefined {
 
 // No process.setSourceMapsEnabled(true): mapping every module's source map cost ~25 ms of each start.
 // Stacks point at dist/*.js; NODE_OPTIONS=--enable-source-maps maps them to the TypeScript when debugging.
-const reaper = startReaper();
+const reaper = startReaper(process.argv[2]);
 let exitCode: number;
 try {
   exitCode = await main(process.argv.slice(2));
