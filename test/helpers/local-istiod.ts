@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import type { Test } from 'tap';
 import { fakeServiceAccountToken, makeCaPki, startCaServer, type CaServer } from '../../tools/ca-server/src/index.js';
 import { seedSnapshot, startXdsServer, type MtlsOptions, type XdsServer } from '../../tools/xds-server/src/index.js';
-import { kubeletExpand, seedPodEnv, seedProxyArgs, withFlag } from './agent.js';
+import { injectedCaEnv, kubeletExpand, seedPodEnv, seedProxyArgs, withFlag } from './agent.js';
 import { makePki, type Pki } from './mtls-pki.js';
 import { freePort } from './net.js';
 import { realEnvoyBinary } from './real-envoy.js';
@@ -19,13 +19,6 @@ import type { StartOptions } from './running-agent.js';
 export const istiodHost = 'istiod.istio-system.svc';
 /** The identity the seed pod's certificate carries: its namespace and service account. */
 export const seedIdentity = `spiffe://cluster.local/ns/${seedPodEnv.POD_NAMESPACE}/sa/${seedPodEnv.SERVICE_ACCOUNT}`;
-
-/** What kube-inject adds to istio-proxy's environment for the CA client by default (src/inject/proxy-env.ts, 1.5.1's template). */
-export const injectedCaEnv: Readonly<Record<string, string>> = {
-  JWT_POLICY: 'third-party-jwt',
-  PILOT_CERT_PROVIDER: 'istiod',
-  CA_ADDR: 'istio-pilot.istio-system.svc:15012',
-};
 
 export interface LocalIstiod {
   readonly xds: XdsServer;
