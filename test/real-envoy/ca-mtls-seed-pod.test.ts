@@ -13,8 +13,9 @@ import { envoyCertSerials, envoyEpoch, serial } from '../helpers/sds-envoy.js';
 t.test('with no certificates mounted, the CA client\'s certificate brings the seed pod to ready over mutual TLS; a CA rotation changes the certificate istiod sees without a new epoch', async (t) => {
   const istiod = await startLocalIstiodWithCa(t);
   const { xds, ca } = istiod;
-  // Rotation every ~5 s (half of a 10 s lifetime): short enough to see one, long enough for envoy to use each.
-  const agent = await startAgent(t, istiod.agentOptions({ SECRET_TTL: '10s', SECRET_GRACE_PERIOD_RATIO: '0.5' }));
+  // A rotation 4 s after each issue (0.75 of a 16 s lifetime left): soon enough to watch one, and each certificate
+  // still has 12 s to live when the next arrives, so a slow push on a busy machine never presents an expired one.
+  const agent = await startAgent(t, istiod.agentOptions({ SECRET_TTL: '16s', SECRET_GRACE_PERIOD_RATIO: '0.75' }));
   /** Serials of the certificates the CA signed, in order: "rotated" means signed after the one seen before. */
   const issued = (): string[] => ca.requests.filter((r) => r.serial !== undefined).map((r) => serial(r.serial!));
 
@@ -27,7 +28,7 @@ t.test('with no certificates mounted, the CA client\'s certificate brings the se
   const first = ca.requests.find((r) => r.answer === 'OK');
   t.equal(first?.authorization, `Bearer ${istiod.token}`, 'the projected token authenticated the CSR');
   t.same(first?.csrSans, [`url:${seedIdentity}`], 'the CSR asks for the pod\'s SPIFFE identity');
-  t.equal(first?.validitySeconds, 10, 'for SECRET_TTL');
+  t.equal(first?.validitySeconds, 16, 'for SECRET_TTL');
 
   const accepted = xds.handshakes().filter((h) => h.accepted);
   t.ok(accepted.length >= 1, 'the xDS server accepted a client certificate');
