@@ -154,8 +154,9 @@ export function buildProxyConfig(role: string, flags: FlagValues, env: AgentEnv,
     certFiles,
     certDelivery,
     sdsSocketPath,
-    // Istio 1.5's bootstrap marked a proxy served by the agent's SDS so that istiod sends it SDS-based TLS.
-    metadata: Object.freeze(certDelivery === 'sds' ? { ...identity.metadata, SDS: 'true' } : identity.metadata),
+    // Istio 1.5's bootstrap marked a proxy served by the agent's SDS so that istiod sends it SDS-based TLS; it set
+    // TRUSTJWT with it, always the pair (pkg/bootstrap/config.go getNodeMetaData).
+    metadata: Object.freeze(certDelivery === 'sds' ? { ...identity.metadata, SDS: 'true', TRUSTJWT: 'true' } : identity.metadata),
     locality: Object.freeze(identity.locality),
   });
   if (opts.requireBinary) checkConfigPath(config.configPath);

@@ -55,7 +55,7 @@ t.test('the seed arguments yield the golden bootstrap, and envoy accepts it', as
     [{ san_type: 'DNS', matcher: { exact: 'istiod.istio-system.svc' } }], 'whose certificate must name istiod');
   t.equal(tls.sni, undefined, 'no SNI, as in Istio 1.5');
   t.ok(b.static_resources.clusters.some((c: { name: string }) => c.name === 'sds-grpc'), 'the sds-grpc cluster over the agent\'s socket');
-  t.match(b.node.metadata, { SDS: 'true', ISTIO_VERSION: '1.5.10' }, 'istiod 1.5 reads SDS (send SDS-based TLS) and the emulated version');
+  t.match(b.node.metadata, { SDS: 'true', TRUSTJWT: 'true', ISTIO_VERSION: '1.5.10' }, 'istiod 1.5 reads SDS (send SDS-based TLS), TRUSTJWT set with it as 1.5 did, and the emulated version');
   const agent = b.static_resources.clusters.find((c: { name: string }) => c.name === 'agent');
   t.equal(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 15020);
   const ports = b.static_resources.listeners.map((l: { address: { socket_address: { port_value: number } } }) => l.address.socket_address.port_value);
@@ -75,11 +75,11 @@ const shapes: { name: string; args: string[]; env?: Record<string, string>; chec
         && tls.combined_validation_context.validation_context_sds_secret_config.name === 'ROOTCA'
         && tls.combined_validation_context.default_validation_context.match_typed_subject_alt_names[0].matcher.exact === 'spiffe://cluster.local/ns/istio-system/sa/istio-pilot-service-account'
         && sds.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.pipe.path === '/etc/istio/proxy/SDS'
-        && b.node.metadata.SDS === 'true';
+        && b.node.metadata.SDS === 'true' && b.node.metadata.TRUSTJWT === 'true';
     } },
   { name: 'MUTUAL_TLS to the control plane, certificates from files (restart delivery)', args: ['bootstrap', '--controlPlaneAuthPolicy', 'MUTUAL_TLS', '--discoveryAddress', 'istiod.istio-system.svc:15012', '--certDir', '/var/certs', '--certDelivery', 'restart'],
     check: (b) => {
-      if (b.static_resources.clusters.some((c: { name: string }) => c.name === 'sds-grpc') || b.node.metadata.SDS !== undefined) return false;
+      if (b.static_resources.clusters.some((c: { name: string }) => c.name === 'sds-grpc') || b.node.metadata.SDS !== undefined || b.node.metadata.TRUSTJWT !== undefined) return false;
       const tls = b.static_resources.clusters.find((c: { name: string }) => c.name === 'xds-grpc').transport_socket.typed_config.common_tls_context;
       return tls.tls_certificates[0].certificate_chain.filename === '/var/certs/cert-chain.pem'
         && tls.validation_context.match_typed_subject_alt_names[0].matcher.exact === 'spiffe://cluster.local/ns/istio-system/sa/istio-pilot-service-account';

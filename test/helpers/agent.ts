@@ -86,6 +86,13 @@ export const seedPodEnv: Readonly<Record<string, string>> = {
   ISTIO_METAJSON_LABELS: '{"app":"productpage","version":"v1"}',
 };
 
+/** What kube-inject adds to istio-proxy's environment for the CA client by default (src/inject/proxy-env.ts, 1.5.1's template). */
+export const injectedCaEnv: Readonly<Record<string, string>> = {
+  JWT_POLICY: 'third-party-jwt',
+  PILOT_CERT_PROVIDER: 'istiod',
+  CA_ADDR: 'istio-pilot.istio-system.svc:15012',
+};
+
 /** Replace a flag's value in an arg list (both "--f v" and "--f=v" forms). */
 export function withFlag(args: readonly string[], flag: string, value: string): string[] {
   const out = [...args];

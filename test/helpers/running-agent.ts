@@ -28,6 +28,8 @@ export interface StartOptions {
   readonly parentShutdown?: string;
   /** Run the agent under this prefix, e.g. ['unshare', '--pid', '--fork', '--mount-proc']. */
   readonly wrapper?: readonly string[];
+  /** The working directory, the container's `/` for the paths Istio reads relative to it (./var/run/secrets/…). */
+  readonly cwd?: string;
 }
 
 export class RunningAgent {
@@ -194,7 +196,7 @@ export async function startAgent(t: Test, opts: StartOptions = {}): Promise<Runn
   };
   const [cmd, ...pre] = opts.wrapper ?? [process.execPath];
   const full = opts.wrapper ? [...pre, process.execPath, ...args] : args;
-  const proc = spawn(cmd!, full, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd!, full, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) });
   const agent = new RunningAgent(proc, ports, dir, baseId);
   t.teardown(async () => {
     if (proc.exitCode === null && proc.signalCode === null) {

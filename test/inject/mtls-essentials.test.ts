@@ -8,6 +8,7 @@ import { tokenPaths as jwtPaths } from '../../src/config/ca-client.js';
 import { proxyFlags } from '../../src/config/proxy-flags.js';
 import { parseArgs } from '../../src/flags/parse-args.js';
 import { container, fixtures, inject, podTemplate, readDocs, type Obj } from '../fixtures/inject/harness.js';
+import { injectedCaEnv } from '../helpers/agent.js';
 
 async function injectedPod(t: Test, values?: string): Promise<{ proxy: Obj; volumes: Obj[]; spec: Obj }> {
   const args = ['-f', `${fixtures}productpage.yaml`];
@@ -36,6 +37,8 @@ t.test('the default injection carries the token, istiod\'s root and the identity
   t.equal(e.JWT_POLICY?.value, 'third-party-jwt');
   t.equal(e.PILOT_CERT_PROVIDER?.value, 'istiod');
   t.match(e.CA_ADDR?.value, /:15012$/, 'the CA on istiod\'s TLS port');
+  t.same({ JWT_POLICY: e.JWT_POLICY?.value, PILOT_CERT_PROVIDER: e.PILOT_CERT_PROVIDER?.value, CA_ADDR: e.CA_ADDR?.value }, injectedCaEnv,
+    'what the real-Envoy CA tests give the agent as the injected environment');
   t.same(e.POD_NAMESPACE?.valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } }, 'the namespace of the SPIFFE identity');
   t.same(e.SERVICE_ACCOUNT?.valueFrom, { fieldRef: { fieldPath: 'spec.serviceAccountName' } }, 'and its service account');
 

@@ -1,6 +1,8 @@
 // The test CA's keys and certificates, made with @peculiar/x509 (the library the agent writes its CSR with):
 // an ECDSA P-256 root (its validity chosen by the test, so it can be expired), istiod's serving certificate with
-// DNS SAN istiod.istio-system.svc (the name Istio 1.5's client checks), and workload certificates signed from a CSR.
+// the DNS names istiod 1.5 put in its own (initDNSCerts: istiod, istiod-remote and istio-pilot in istio-system; the
+// client checks the dial host, and kube-inject's CA_ADDR names istio-pilot), and workload certificates signed from
+// a CSR.
 import 'reflect-metadata';
 import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -27,7 +29,9 @@ async function keyPem(key: CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
 }
 
-export async function makeCaPki(rootValidity: Validity, servingName = 'istiod.istio-system.svc'): Promise<CaPki> {
+export const istiodDnsNames: readonly string[] = ['istiod', 'istiod-remote', 'istio-pilot'].map((name) => `${name}.istio-system.svc`);
+
+export async function makeCaPki(rootValidity: Validity, servingNames: readonly string[] = istiodDnsNames): Promise<CaPki> {
   const rootKeys = (await webcrypto.subtle.generateKey(ec, true, ['sign', 'verify'])) as CryptoKeyPair;
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -47,7 +51,7 @@ export async function makeCaPki(rootValidity: Validity, servingName = 'istiod.is
     publicKey: servingKeys.publicKey,
     signingKey: rootKeys.privateKey,
     signingAlgorithm: ec,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: servingName }]), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])],
+    extensions: [new x509.SubjectAlternativeNameExtension(servingNames.map((value) => ({ type: 'dns' as const, value }))), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])],
   });
   return {
     rootPem: root.toString('pem'),
