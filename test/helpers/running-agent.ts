@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Test } from 'tap';
-import { agentBin, stubBin } from './agent.js';
+import { agentBin, nodeCommand, stubBin } from './agent.js';
 import { freePort, httpRequest } from './net.js';
 
 export interface Ports {
@@ -194,8 +194,8 @@ export async function startAgent(t: Test, opts: StartOptions = {}): Promise<Runn
     TERMINATION_MESSAGE_PATH: `${dir}/termination-log`,
     ...opts.env,
   };
-  const [cmd, ...pre] = opts.wrapper ?? [process.execPath];
-  const full = opts.wrapper ? [...pre, process.execPath, ...args] : args;
+  const [cmd, ...pre] = [...(opts.wrapper ?? []), ...nodeCommand(opts.env?.NODE_OPTIONS)];
+  const full = [...pre, ...args];
   const proc = spawn(cmd!, full, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) });
   const agent = new RunningAgent(proc, ports, dir, baseId);
   t.teardown(async () => {
