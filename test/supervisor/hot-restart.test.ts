@@ -41,16 +41,17 @@ t.test('hot-restarts on SIGHUP with zero readiness gap and retires the old epoch
   await agent.waitForMsg('envoy is LIVE');
   agent.signal('SIGHUP');
   let probes = 0;
-  let failures = 0;
+  const failures: string[] = [];
   const done = agent.waitForMsg('previous envoy epoch exited after hot restart');
   let finished = false;
   void done.then(() => (finished = true));
   while (!finished) {
     probes += 1;
-    if ((await agent.get('/healthz/ready', 'envoy')).status !== 200) failures += 1;
+    const ready = await agent.get('/healthz/ready', 'envoy');
+    if (ready.status !== 200) failures.push(`${ready.status} ${ready.body.trim().slice(0, 200)}`);
   }
   t.ok(probes > 5, `probed readiness through envoy ${probes} times`);
-  t.equal(failures, 0, 'never unready during the hot restart');
+  t.same(failures, [], 'never unready during the hot restart');
   t.same(agent.envoyStartEpochs(), [0, 1]);
   t.notOk(alive(agent.envoyPids()[0]!), 'epoch 0 has exited');
   agent.signal('SIGTERM');
