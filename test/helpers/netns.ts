@@ -105,3 +105,17 @@ export function spawnInNetns(t: Test, ns: string, argv: readonly string[], as?: 
   });
   return child;
 }
+
+/** Resolves once a fixture started with spawnInNetns prints "ready"; rejects if it exits first. */
+export function printedReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready\n')) resolve();
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => reject(new Error(`${child.spawnargs.at(-1)} exited (${code}) before it was ready: ${err}`)));
+  });
+}

@@ -2,28 +2,14 @@
 // envoy's health port 15021 must arrive there from outside the pod, not be redirected to envoy's inbound
 // listener 15006 (under STRICT mTLS that listener refuses the plain-HTTP probe, so the pod never turns ready).
 // Listeners answer with which port took the connection and its SO_ORIGINAL_DST (test/fixtures/iptables).
-import type { ChildProcess } from 'node:child_process';
 import t from 'tap';
 import { repoRoot } from '../helpers/agent.js';
-import { inNetns, podAndRemote, run, runIstioIptablesInNetns, spawnInNetns } from '../helpers/netns.js';
+import { inNetns, podAndRemote, run, runIstioIptablesInNetns, spawnInNetns, printedReady } from '../helpers/netns.js';
 import { container, fixtures, initCommand, inject, readDocs } from '../fixtures/inject/harness.js';
 
 const POD = '198.51.100.1';
 const REMOTE = '198.51.100.2';
 const listeners = `${repoRoot}test/fixtures/iptables`;
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready\n')) resolve();
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => reject(new Error(`listeners exited (${code}) before they were ready: ${err}`)));
-  });
-}
 
 /** What the listener that took a connection from the remote namespace to the pod says. */
 async function connectFromOutside(remote: string, port: number): Promise<unknown> {
@@ -47,7 +33,7 @@ t.test('the injected istio-init leaves kubelet\'s probe to 15021 uncaptured, and
 
   // Envoy's inbound (15006) and health (15021) listeners, the agent's status port and the app (9080).
   const podListeners = spawnInNetns(t, pod, [process.execPath, `${listeners}/listeners.mjs`, '15006', '15021', '15020', '9080']);
-  await ready(podListeners);
+  await printedReady(podListeners);
 
   t.same(await connectFromOutside(remote, probe.port), { listener: 15021, original: null }, 'the probe reaches envoy\'s health listener as sent');
   t.same(await connectFromOutside(remote, 15020), { listener: 15020, original: null }, 'the status port is not captured either');

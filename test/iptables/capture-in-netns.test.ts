@@ -2,10 +2,9 @@
 // veth pair to a "remote" one (198.51.100.0/24, TEST-NET-2, only on those veths). Listeners answer
 // with which port took the connection and its SO_ORIGINAL_DST, so each assertion shows where a
 // connection really went.
-import type { ChildProcess } from 'node:child_process';
 import t from 'tap';
 import { repoRoot } from '../helpers/agent.js';
-import { must, podAndRemote, run, runAgentInNetns, spawnInNetns, inNetns } from '../helpers/netns.js';
+import { must, podAndRemote, run, runAgentInNetns, spawnInNetns, inNetns, printedReady } from '../helpers/netns.js';
 
 const POD = '198.51.100.1';
 const REMOTE = '198.51.100.2';
@@ -13,19 +12,6 @@ const APP_UID = { uid: 1000, gid: 1000 };
 const PROXY_UID = { uid: 1337, gid: 1337 };
 const seed = ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15020'];
 const fixtures = `${repoRoot}test/fixtures/iptables`;
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready\n')) resolve();
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => reject(new Error(`listener exited (${code}) before it was ready: ${err}`)));
-  });
-}
 
 /** Connect from `ns` (as `as`) and return the listener's answer: { listener, original }. */
 async function connectFrom(ns: string, host: string, port: number, as?: { uid: number; gid: number }): Promise<unknown> {
@@ -50,7 +36,7 @@ t.test('capture in a real network namespace', async (t) => {
   // Envoy's listeners and the excluded ports in the pod; an app server in the remote namespace.
   const podListeners = spawnInNetns(t, pod, [process.execPath, `${fixtures}/listeners.mjs`, '15001', '15006', '15090', '15020']);
   const remoteServer = spawnInNetns(t, remote, [process.execPath, `${fixtures}/listeners.mjs`, '8080']);
-  await Promise.all([ready(podListeners), ready(remoteServer)]);
+  await Promise.all([printedReady(podListeners), printedReady(remoteServer)]);
 
   t.same(await connectFrom(pod, REMOTE, 8080, APP_UID), { listener: 15001, original: `${REMOTE}:8080` }, 'an app uid going out lands on 15001, original destination intact');
   t.same(await connectFrom(pod, REMOTE, 8080, PROXY_UID), { listener: 8080, original: null }, 'uid 1337 (envoy) goes straight to the remote server');
