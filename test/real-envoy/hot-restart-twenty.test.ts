@@ -24,17 +24,23 @@ function fdKinds(pid: number): string[] {
   return openFds(pid).map((fd) => fd.replace(/^\d+ → /, '').replace(/:\[\d+\]$/, '')).sort();
 }
 
-/** Settled: the agent answered a probe after the last parent's exit and its fds are back to `expected`. */
-async function settledFds(agent: RunningAgent, expected: string[]): Promise<string[]> {
+/**
+ * A snapshot without transients: the agent holds short-lived fds of its own (a probe's connection, the admin
+ * client's socket to envoy) and an fd can close between readdir and readlink (read as ""). Settled means two
+ * reads 100 ms apart agree and nothing vanished mid-read; with `expected`, also that they equal it.
+ */
+async function settledFds(agent: RunningAgent, expected?: string[]): Promise<string[]> {
+  let previous: string[] = [];
   let now: string[] = [];
+  const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+  await agent.get('/healthz/ready'); // the agent has run its loop since the last parent exited
   await waitFor(
     'the agent to close what the last hot restart opened',
-    async () => {
-      await agent.get('/healthz/ready');
-      now = fdKinds(agent.proc.pid!);
-      return now.length === expected.length;
+    () => {
+      [previous, now] = [now, fdKinds(agent.proc.pid!)];
+      return !now.includes('') && same(previous, now) && (!expected || same(now, expected));
     },
-    10_000,
+    20_000,
     100,
   ).catch(() => undefined); // the equality below says what differs
   return now;
@@ -48,7 +54,7 @@ t.test(`${rounds} hot restarts in a row: all succeed; fds, RSS and Envoy's trace
   // One hot restart first: it loads the code paths and clients a hot restart needs (undici's pools, the
   // validate run's execa), which are the agent's steady state, not growth.
   await hotRestart(agent, 1);
-  const fdsBefore = await settledFds(agent, fdKinds(pid));
+  const fdsBefore = await settledFds(agent);
   const heapBefore = await heapAfterGc(inspectPort);
   let heapMid = 0;
   const rss = [rssKiB(pid)]; // after each hot restart has ended
