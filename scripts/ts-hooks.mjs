@@ -1,13 +1,11 @@
 // How the tests load TypeScript: Node 24's own type stripping, behind two in-thread module hooks, instead of tsx.
 // tsx's hooks run JavaScript for every module a test process loads, tap's ~200 included: ~0.25 s of CPU per test
 // file. Here resolution is Node's own, except that a relative `./x.js` written in TypeScript's ESM style finds
-// `./x.ts` (tried only when the .js does not exist); and only the project's own .ts files are transformed. Types are stripped in place where the syntax
-// allows (positions unchanged, so coverage needs no source map), otherwise transformed with an inline source map
-// (parameter properties, enums).
+// `./x.ts` (tried only when the .js does not exist); and only the project's own .ts files are transformed: types
+// are stripped in place (positions unchanged, so coverage needs no source map).
 import { existsSync } from 'node:fs';
 
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
 const ours = (url) => url.startsWith('file:') && !url.includes('/node_modules/');
 
@@ -32,14 +30,10 @@ registerHooks({
   },
   load(url, context, nextLoad) {
     if (!ours(url) || !new URL(url).pathname.endsWith('.ts')) return nextLoad(url, context);
-    const file = fileURLToPath(new URL(new URL(url).pathname, 'file:'));
     const source = nextLoad(url, { ...context, format: 'module' }).source.toString();
-    let code;
-    try {
-      code = stripTypeScriptTypes(source, { mode: 'strip' });
-    } catch {
-      code = stripTypeScriptTypes(source, { mode: 'transform', sourceMap: true, sourceUrl: file });
-    }
+    // Strip only: positions stay as written, so stack traces and coverage need no source map
+    // (tsconfig's erasableSyntaxOnly keeps enums and parameter properties out).
+    const code = stripTypeScriptTypes(source, { mode: 'strip' });
     return { format: 'module', source: code, shortCircuit: true };
   },
 });

@@ -19,11 +19,14 @@ export interface CaCall {
 
 /** A CA refusal or transport failure, with the gRPC status name in the message (the readiness reason). */
 export class CaCallError extends Error {
+  readonly code: grpc.status;
+
   constructor(
-    readonly code: grpc.status,
+    code: grpc.status,
     message: string,
   ) {
     super(message);
+    this.code = code;
   }
 }
 

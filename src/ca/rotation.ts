@@ -51,7 +51,11 @@ export class CertificateRotation {
   /** Attempts made, for the state dump and the tests. */
   attempts = 0;
 
-  constructor(private readonly options: RotationOptions) {}
+  private readonly options: RotationOptions;
+
+  constructor(options: RotationOptions) {
+    this.options = options;
+  }
 
   start(): void {
     this.#attempt('first certificate');

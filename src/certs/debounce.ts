@@ -23,12 +23,22 @@ export class Debouncer {
   #cancelTimer: (() => void) | undefined;
   #firstAt = 0;
 
+  readonly quietMs: number;
+  readonly maxWaitMs: number;
+  readonly fire: () => void;
+  readonly timers: DebounceTimers;
+
   constructor(
-    readonly quietMs: number,
-    readonly maxWaitMs: number,
-    readonly fire: () => void,
-    readonly timers: DebounceTimers = realTimers,
-  ) {}
+    quietMs: number,
+    maxWaitMs: number,
+    fire: () => void,
+    timers: DebounceTimers = realTimers,
+  ) {
+    this.quietMs = quietMs;
+    this.maxWaitMs = maxWaitMs;
+    this.fire = fire;
+    this.timers = timers;
+  }
 
   poke(): void {
     const now = this.timers.now();

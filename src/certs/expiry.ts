@@ -10,11 +10,19 @@ export class ExpiryWatch {
   #tracked: readonly FileExpiry[] = [];
   readonly #said = new Set<string>();
 
+  readonly warningMs: number;
+  readonly log: Logger;
+  readonly now: () => number;
+
   constructor(
-    readonly warningMs: number,
-    readonly log: Logger,
-    readonly now: () => number = Date.now,
-  ) {}
+    warningMs: number,
+    log: Logger,
+    now: () => number = Date.now,
+  ) {
+    this.warningMs = warningMs;
+    this.log = log;
+    this.now = now;
+  }
 
   track(expiries: readonly FileExpiry[]): void {
     this.#tracked = expiries;

@@ -20,11 +20,16 @@ export class PathWatcher {
   readonly #armed = new Set<string>();
   #poll: NodeJS.Timeout | undefined;
 
+  readonly onEvent: (event: string, path: string) => void;
+  readonly log: Logger;
+
   constructor(
     paths: readonly string[],
-    readonly onEvent: (event: string, path: string) => void,
-    readonly log: Logger,
+    onEvent: (event: string, path: string) => void,
+    log: Logger,
   ) {
+    this.onEvent = onEvent;
+    this.log = log;
     this.paths = [...new Set(paths.map((p) => resolve(p)))];
   }
 

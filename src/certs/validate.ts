@@ -28,11 +28,14 @@ export type Verdict =
     };
 
 class Invalid extends Error {
+  readonly recheckAt?: number;
+
   constructor(
     message: string,
-    readonly recheckAt?: number,
+    recheckAt?: number,
   ) {
     super(message);
+    this.recheckAt = recheckAt;
   }
 }
 

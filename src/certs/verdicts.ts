@@ -11,7 +11,11 @@ type Rejection = Extract<Verdict, { ok: false }>;
 export class RejectedVerdicts {
   readonly #byHash = new Map<string, Rejection>();
 
-  constructor(readonly capacity = 8) {}
+  readonly capacity: number;
+
+  constructor(capacity = 8) {
+    this.capacity = capacity;
+  }
 
   /** The rejection judged earlier for these contents, if it still stands at `now`. */
   get(hash: string, now: number): Rejection | undefined {

@@ -57,7 +57,10 @@ export class CertWatcher {
   #queued: Trigger | undefined;
   #stopped = false;
 
-  constructor(readonly options: CertWatcherOptions) {
+  readonly options: CertWatcherOptions;
+
+  constructor(options: CertWatcherOptions) {
+    this.options = options;
     const { files, settings, log } = options;
     this.#paths = new PathWatcher(certRoles.map((r) => files[r]), (event, path) => this.#onEvent(event, path), log);
     const quietMs = Math.max(settings.debounceMs, minQuietMs);

@@ -28,10 +28,16 @@ export class AdminClient {
    */
   #fresh = true;
 
+  private readonly host: string;
+  private readonly port: number;
+
   constructor(
-    private readonly host: string,
-    private readonly port: number,
-  ) {}
+    host: string,
+    port: number,
+  ) {
+    this.host = host;
+    this.port = port;
+  }
 
   get(path: string, timeoutMs = 3_000): Promise<AdminResponse> {
     return this.#request('GET', path, timeoutMs);
@@ -79,8 +85,11 @@ export class AdminClient {
 }
 
 class StaleConnection extends Error {
-  constructor(readonly original: Error) {
+  readonly original: Error;
+
+  constructor(original: Error) {
     super(original.message);
+    this.original = original;
   }
 }
 

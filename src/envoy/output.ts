@@ -6,7 +6,11 @@ const maxLine = 16 * 1024;
 /** The last few lines of an epoch's stderr, for crash reports and the termination message. */
 export class LineTail {
   readonly #lines: string[] = [];
-  constructor(readonly capacity = 50) {}
+  readonly capacity: number;
+
+  constructor(capacity = 50) {
+    this.capacity = capacity;
+  }
 
   push(line: string): void {
     this.#lines.push(line);

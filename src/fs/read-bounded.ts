@@ -16,12 +16,17 @@ export type Refusal = 'not-regular' | 'too-large' | 'timeout' | 'aborted';
 
 /** A file deliberately not read: `reason` names the path, what it is and what was expected. */
 export class FileRefused extends AgentError {
+  readonly path: string;
+  readonly refusal: Refusal;
+
   constructor(
-    readonly path: string,
-    readonly refusal: Refusal,
+    path: string,
+    refusal: Refusal,
     message: string,
   ) {
     super(ErrorCodes.FILE_REFUSED, message);
+    this.path = path;
+    this.refusal = refusal;
   }
 }
 

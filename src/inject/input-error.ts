@@ -4,12 +4,15 @@
 export type YamlPath = readonly (string | number)[];
 
 export class InputError extends Error {
+  readonly path: YamlPath;
+
   constructor(
     message: string,
     /** Where in the document: the reader reports the line of the deepest node of this path that exists. */
-    readonly path: YamlPath,
+    path: YamlPath,
   ) {
     super(message);
+    this.path = path;
     this.name = 'InputError';
   }
 }

@@ -149,7 +149,11 @@ export function imageRef(image: string, values: Values): string {
 
 /** Reads typed leaves of a plain YAML value; Helm values are often written as strings, so accept those too. */
 export class Reader {
-  constructor(private readonly root: unknown) {}
+  private readonly root: unknown;
+
+  constructor(root: unknown) {
+    this.root = root;
+  }
 
   private get(path: YamlPath): unknown {
     let cur: unknown = this.root;

@@ -18,8 +18,15 @@ export interface StreamResult {
 
 /** A problem in the input, already located: `<file>:<line>: <reason>` (line 0: the file as a whole). */
 export class LocatedError extends Error {
-  constructor(readonly file: string, readonly line: number, readonly reason: string) {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+
+  constructor(file: string, line: number, reason: string) {
     super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
     this.name = 'LocatedError';
   }
 }

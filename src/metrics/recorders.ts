@@ -29,7 +29,10 @@ export interface MetricDefinition {
 export class Recorder {
   readonly #samples = new Map<string, { labels: Labels; value: number }>();
 
-  constructor(readonly definition: MetricDefinition) {
+  readonly definition: MetricDefinition;
+
+  constructor(definition: MetricDefinition) {
+    this.definition = definition;
     for (const labels of definition.knownLabels ?? []) this.#sample(labels);
   }
 

@@ -26,10 +26,16 @@ export class SdsServer {
   #inode = 0;
   #allowedUids = new Set<number>();
 
+  readonly options: SdsServerOptions;
+  private listener: Server | undefined;
+
   private constructor(
-    readonly options: SdsServerOptions,
-    private listener: Server | undefined,
-  ) {}
+    options: SdsServerOptions,
+    listener: Server | undefined,
+  ) {
+    this.options = options;
+    this.listener = listener;
+  }
 
   static async start(options: SdsServerOptions): Promise<SdsServer> {
     const sds = new SdsServer(options, undefined);

@@ -37,10 +37,16 @@ export class SdsStream {
   #refused: string | undefined;
   #nonces = 0;
 
+  readonly id: number;
+  private readonly hooks: StreamHooks;
+
   constructor(
-    readonly id: number,
-    private readonly hooks: StreamHooks,
-  ) {}
+    id: number,
+    hooks: StreamHooks,
+  ) {
+    this.id = id;
+    this.hooks = hooks;
+  }
 
   onRequest(req: DiscoveryRequest): void {
     if (!this.nodeId) {

@@ -50,7 +50,11 @@ export class Readiness {
   /** Epochs whose xDS config was seen: like Istio, the config check passes once and stays passed. */
   readonly #configSeen = new WeakSet<ReadinessAdmin>();
 
-  constructor(private readonly source: ReadinessSource) {}
+  private readonly source: ReadinessSource;
+
+  constructor(source: ReadinessSource) {
+    this.source = source;
+  }
 
   check(): Promise<Verdict> {
     const lifecycle = this.source.lifecycle();

@@ -41,13 +41,20 @@ export class Supervisor {
   readonly #drainAbort = new AbortController();
   #adminGeneration = 0;
 
+  readonly config: ProxyConfig;
+  readonly supervision: SupervisionConfig;
+  readonly log: Logger;
+
   constructor(
-    readonly config: ProxyConfig,
-    readonly supervision: SupervisionConfig,
-    readonly log: Logger,
+    config: ProxyConfig,
+    supervision: SupervisionConfig,
+    log: Logger,
     /** Real envoy processes and time unless a test brings its own. */
     world: { readonly runner?: EnvoyRunner; readonly clock?: Clock } = {},
   ) {
+    this.config = config;
+    this.supervision = supervision;
+    this.log = log;
     this.#runner = world.runner ?? envoyRunner(config, log);
     this.#clock = world.clock ?? systemClock;
     this.#timers = new Timers(this.#clock);

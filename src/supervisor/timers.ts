@@ -4,7 +4,11 @@ import { systemClock, type Clock } from './clock.js';
 export class Timers {
   readonly #cancels = new Map<string, () => void>();
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  private readonly clock: Clock;
+
+  constructor(clock: Clock = systemClock) {
+    this.clock = clock;
+  }
 
   set(name: string, ms: number, fire: () => void): void {
     this.clear(name);

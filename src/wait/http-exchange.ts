@@ -24,8 +24,11 @@ export interface ExchangeOptions {
 
 /** A request that got no usable response; `reason` is one line without the URL. */
 export class ExchangeError extends Error {
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  readonly reason: string;
+
+  constructor(reason: string, options?: { cause?: unknown }) {
     super(reason, options);
+    this.reason = reason;
     this.name = 'ExchangeError';
   }
 }

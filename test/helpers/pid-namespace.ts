@@ -21,7 +21,12 @@ export class FixtureRun {
   readonly exited: Promise<number | null>;
   readonly #waiters = new Set<() => void>();
 
-  constructor(readonly proc: ChildProcess, readonly mode: ReaperMode) {
+  readonly proc: ChildProcess;
+  readonly mode: ReaperMode;
+
+  constructor(proc: ChildProcess, mode: ReaperMode) {
+    this.proc = proc;
+    this.mode = mode;
     let partial = '';
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n');

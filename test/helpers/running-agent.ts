@@ -38,12 +38,21 @@ export class RunningAgent {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #waiters = new Set<() => void>();
 
+  readonly proc: ChildProcess;
+  readonly ports: Ports;
+  readonly dir: string;
+  readonly baseId: number;
+
   constructor(
-    readonly proc: ChildProcess,
-    readonly ports: Ports,
-    readonly dir: string,
-    readonly baseId: number,
+    proc: ChildProcess,
+    ports: Ports,
+    dir: string,
+    baseId: number,
   ) {
+    this.proc = proc;
+    this.ports = ports;
+    this.dir = dir;
+    this.baseId = baseId;
     let partial = '';
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       partial += chunk;

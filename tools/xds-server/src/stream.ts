@@ -75,10 +75,16 @@ export class AdsStream {
   readonly #types = new Map<string, TypeState>();
   #nonces = 0;
 
+  readonly id: number;
+  private readonly hooks: StreamHooks;
+
   constructor(
-    readonly id: number,
-    private readonly hooks: StreamHooks,
-  ) {}
+    id: number,
+    hooks: StreamHooks,
+  ) {
+    this.id = id;
+    this.hooks = hooks;
+  }
 
   onRequest(req: DiscoveryRequest): void {
     if (!this.nodeId && req.node?.id) {

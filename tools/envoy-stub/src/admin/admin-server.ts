@@ -25,12 +25,21 @@ export class AdminServer {
   private readonly sockets = new Set<net.Socket>();
   bound: SocketAddress | undefined;
 
+  private readonly ctx: AdminContext;
+  private readonly events: EventLog;
+  private readonly hang: boolean;
+  private readonly prometheusFaultFile?: string;
+
   constructor(
-    private readonly ctx: AdminContext,
-    private readonly events: EventLog,
-    private readonly hang: boolean,
-    private readonly prometheusFaultFile?: string,
+    ctx: AdminContext,
+    events: EventLog,
+    hang: boolean,
+    prometheusFaultFile?: string,
   ) {
+    this.ctx = ctx;
+    this.events = events;
+    this.hang = hang;
+    this.prometheusFaultFile = prometheusFaultFile;
     this.server = http.createServer((req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 0;
     this.server.on('connection', (s: net.Socket) => this.track(s));

@@ -11,8 +11,11 @@ export class MalformedArgvError extends Error {}
 
 /** Not an error: Envoy prints its hot-restart version and exits 0 at this point of its checks. */
 export class HotRestartVersionRequested extends Error {
-  constructor(readonly hotRestartDisabled: boolean) {
+  readonly hotRestartDisabled: boolean;
+
+  constructor(hotRestartDisabled: boolean) {
     super('--hot-restart-version');
+    this.hotRestartDisabled = hotRestartDisabled;
   }
 }
 

@@ -7,11 +7,16 @@ import { findByToken, tclapArgId, type OptionSpec } from './option-table.js';
 
 /** TCLAP's ArgException: argId is the raw token, or "(--flag)" for a known option. */
 export class TclapParseError extends Error {
+  readonly errorText: string;
+  readonly argId: string;
+
   constructor(
-    readonly errorText: string,
-    readonly argId: string,
+    errorText: string,
+    argId: string,
   ) {
     super(`${argId} -- ${errorText}`);
+    this.errorText = errorText;
+    this.argId = argId;
   }
 }
 

@@ -18,12 +18,17 @@ export interface ParsedJson {
 }
 
 class SyntaxFailure extends Error {
+  readonly pos: Pos;
+  readonly path: string;
+
   constructor(
     message: string,
-    readonly pos: Pos,
-    readonly path: string,
+    pos: Pos,
+    path: string,
   ) {
     super(message);
+    this.pos = pos;
+    this.path = path;
   }
 }
 
@@ -38,7 +43,10 @@ class Parser {
   private lineStart = 0;
   readonly problems: JsonProblem[] = [];
 
-  constructor(private readonly s: string) {
+  private readonly s: string;
+
+  constructor(s: string) {
+    this.s = s;
     if (s.charCodeAt(0) === 0xfeff) this.i = this.lineStart = 1; // tolerate a UTF-8 BOM
   }
 

@@ -9,7 +9,11 @@ export type EventFields = Record<string, unknown>;
 export class EventLog {
   private epoch = 0;
 
-  constructor(private readonly path: string | undefined) {}
+  private readonly path: string | undefined;
+
+  constructor(path: string | undefined) {
+    this.path = path;
+  }
 
   setEpoch(epoch: number): void {
     this.epoch = epoch;

@@ -20,7 +20,11 @@ export interface RetryPolicy {
 }
 
 export class ChildRole {
-  private constructor(private readonly channel: MessageChannel<ChildRequest, ParentReply>) {}
+  private readonly channel: MessageChannel<ChildRequest, ParentReply>;
+
+  private constructor(channel: MessageChannel<ChildRequest, ParentReply>) {
+    this.channel = channel;
+  }
 
   /** One attempt when `retry` is undefined (--skip-hot-restart-on-no-parent's test connection). */
   static async connect(name: string, retry?: RetryPolicy): Promise<ConnectOutcome> {

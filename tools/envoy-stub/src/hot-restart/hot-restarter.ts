@@ -19,15 +19,29 @@ export class HotRestarter {
   /** The parent's answer to ShutdownAdmin: where uptime and the generation carry on from. */
   parentReply: { originalStartTimeMs: number; hotRestartGeneration: number } | undefined;
 
+  readonly enabled: boolean;
+  readonly baseId: number;
+  readonly epoch: number;
+  private readonly socketPath: string;
+  readonly parentRole: ParentRole | undefined;
+  private readonly shm: SharedMemory | undefined;
+
   private constructor(
-    readonly enabled: boolean,
+    enabled: boolean,
     /** The unscaled --base-id (or the dynamically chosen one). */
-    readonly baseId: number,
-    readonly epoch: number,
-    private readonly socketPath: string,
-    readonly parentRole: ParentRole | undefined,
-    private readonly shm: SharedMemory | undefined,
-  ) {}
+    baseId: number,
+    epoch: number,
+    socketPath: string,
+    parentRole: ParentRole | undefined,
+    shm: SharedMemory | undefined,
+  ) {
+    this.enabled = enabled;
+    this.baseId = baseId;
+    this.epoch = epoch;
+    this.socketPath = socketPath;
+    this.parentRole = parentRole;
+    this.shm = shm;
+  }
 
   get version(): string {
     return this.enabled ? HOT_RESTART_VERSION : HOT_RESTART_DISABLED;

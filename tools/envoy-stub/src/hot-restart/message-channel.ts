@@ -13,8 +13,11 @@ export class MessageChannel<Out, In> extends EventEmitter<{
   private readonly waiting = new Map<number, { resolve: (body: In, handle: unknown) => void; reject: (e: Error) => void }>();
   private closed = false;
 
-  constructor(private readonly raw: RawChannel) {
+  private readonly raw: RawChannel;
+
+  constructor(raw: RawChannel) {
     super();
+    this.raw = raw;
     raw.socket.setEncoding('utf8');
     raw.socket.on('data', (chunk: string) => this.onData(chunk));
     raw.socket.on('error', () => raw.socket.destroy());

@@ -27,7 +27,13 @@ export class ParentRole {
   private server: net.Server | undefined;
   private hooks: ParentHooks | undefined;
 
-  constructor(private readonly name: string, private readonly mode: number) {}
+  private readonly name: string;
+  private readonly mode: number;
+
+  constructor(name: string, mode: number) {
+    this.name = name;
+    this.mode = mode;
+  }
 
   /** Binds the socket; resolves false when it is taken (EADDRINUSE), as Envoy's bind fails. */
   async bind(): Promise<boolean> {

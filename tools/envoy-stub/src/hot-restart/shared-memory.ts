@@ -19,7 +19,11 @@ export type AttachFailure =
   | { kind: 'still-initializing' };
 
 export class SharedMemory {
-  private constructor(private readonly path: string) {}
+  private readonly path: string;
+
+  private constructor(path: string) {
+    this.path = path;
+  }
 
   /** Epoch 0: unlink, then create exclusively, INITIALIZING set. */
   static create(path: string): SharedMemory {

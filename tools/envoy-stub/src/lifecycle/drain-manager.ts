@@ -12,12 +12,22 @@ export class DrainManager {
   private allStartedAt: number | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
 
+  private readonly strategy: DrainStrategy;
+  private readonly drainTimeMs: number;
+  private readonly healthCheckFailed: () => boolean;
+  private readonly random: () => number;
+
   constructor(
-    private readonly strategy: DrainStrategy,
-    private readonly drainTimeMs: number,
-    private readonly healthCheckFailed: () => boolean,
-    private readonly random: () => number = Math.random,
-  ) {}
+    strategy: DrainStrategy,
+    drainTimeMs: number,
+    healthCheckFailed: () => boolean,
+    random: () => number = Math.random,
+  ) {
+    this.strategy = strategy;
+    this.drainTimeMs = drainTimeMs;
+    this.healthCheckFailed = healthCheckFailed;
+    this.random = random;
+  }
 
   get draining(): boolean {
     return this.inboundStartedAt !== undefined || this.allStartedAt !== undefined;

@@ -33,14 +33,27 @@ export class StubServer implements AdminContext {
   private workersStarted = false;
   private readonly statsSource: ServerStatsSource;
 
+  readonly options: StubOptions;
+  readonly settings: StubSettings;
+  readonly model: BootstrapModel;
+  readonly log: EnvoyLog;
+  readonly events: EventLog;
+  readonly restarter: HotRestarter;
+
   constructor(
-    readonly options: StubOptions,
-    readonly settings: StubSettings,
-    readonly model: BootstrapModel,
-    readonly log: EnvoyLog,
-    readonly events: EventLog,
-    readonly restarter: HotRestarter,
+    options: StubOptions,
+    settings: StubSettings,
+    model: BootstrapModel,
+    log: EnvoyLog,
+    events: EventLog,
+    restarter: HotRestarter,
   ) {
+    this.options = options;
+    this.settings = settings;
+    this.model = model;
+    this.log = log;
+    this.events = events;
+    this.restarter = restarter;
     this.stats = new StatsStore(options.statsTags);
     for (const c of model.clusters) this.stats.registerTagValue(c.name);
     this.drain = new DrainManager(options.drainStrategy, options.drainTimeS * 1000, () => this.lifecycle.isHealthCheckFailed);

@@ -41,10 +41,15 @@ export class ServedListener {
   private nextWorker = 0;
   bound: SocketAddress | undefined;
 
+  readonly config: ListenerConfig;
+  private readonly deps: ListenerDeps;
+
   constructor(
-    readonly config: ListenerConfig,
-    private readonly deps: ListenerDeps,
+    config: ListenerConfig,
+    deps: ListenerDeps,
   ) {
+    this.config = config;
+    this.deps = deps;
     if (config.http) {
       this.http = http.createServer((req, res) => handleHttpRequest(config, req, res, deps));
       // Envoy's idle timeout is an hour; Node's 5 s (and its Keep-Alive header) would differ. 0: none.

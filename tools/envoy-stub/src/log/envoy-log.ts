@@ -20,7 +20,10 @@ export class EnvoyLog {
   private fd = 2;
   private readonly levels = new Map<string, number>();
 
-  constructor(private readonly settings: LogSettings) {
+  private readonly settings: LogSettings;
+
+  constructor(settings: LogSettings) {
+    this.settings = settings;
     for (const name of COMPONENTS) this.levels.set(name, settings.componentLevels.get(name) ?? settings.level);
     if (settings.path !== '') this.fd = openSync(settings.path, 'a');
   }

@@ -63,7 +63,11 @@ export class StatsStore {
   private readonly stats = new Map<string, Stat>();
   private readonly tagValues = new Set<string>();
 
-  constructor(private readonly universalTags: readonly (readonly [string, string])[] = []) {}
+  private readonly universalTags: readonly (readonly [string, string])[];
+
+  constructor(universalTags: readonly (readonly [string, string])[] = []) {
+    this.universalTags = universalTags;
+  }
 
   /** Registers a tag value (listener address, cluster name) so names split at the right dot. */
   registerTagValue(value: string): void {
