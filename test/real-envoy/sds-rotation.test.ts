@@ -53,7 +53,13 @@ t.test('the same swap with --certDelivery restart: a hot restart, whose new epoc
   volume.write(setB());
   await agent.waitForMsg('hot restart complete: new epoch is LIVE', 1, 60_000);
   await waitFor('/certs to show set B', async () => (await envoyCertSerials(agent.ports.admin)).includes(leafSerial(setB())), 30_000);
-  t.same(await httpsGet(tlsPort), { status: 200, serial: leafSerial(setB()) }, 'a new connection gets set B');
+  // The listen socket is shared with the draining parent, which may still accept a connection (set A) for a
+  // moment after the child is LIVE: wait for a connection served by the new epoch.
+  const served = await waitFor('a new connection served with set B', async () => {
+    const got = await httpsGet(tlsPort);
+    return got.serial === leafSerial(setB()) && got;
+  }, 30_000, 100).catch(() => undefined);
+  t.same(served, { status: 200, serial: leafSerial(setB()) }, 'a new connection gets set B');
   t.equal(agent.envoyPids().length, 2, 'a second envoy process');
   t.equal(await envoyEpoch(agent.ports.admin), 1, 'epoch 1');
   t.notOk(agent.logs.some((l) => l.msg === 'SDS server listening'), 'no SDS server');
