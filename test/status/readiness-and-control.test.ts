@@ -5,6 +5,7 @@ import { createServer as createNetServer, connect, type AddressInfo } from 'node
 import { networkInterfaces } from 'node:os';
 import t from 'tap';
 import { startAgent } from '../helpers/running-agent.js';
+import { waitFor } from '../helpers/net.js';
 import { freshMs } from '../../src/status/readiness.js';
 
 const { request } = http;
@@ -18,11 +19,10 @@ t.test('readiness reports why envoy is not ready', async (t) => {
   t.same(await agent.get('/healthz/ready', 'envoy'), { status: 200, body: '' }, 'ready through 15021');
   t.equal((await agent.post('/healthcheck/fail', 'admin')).status, 200);
   // server.state follows on envoy's next stats flush (5 s by default), as in Envoy.
-  let r = await agent.get('/healthz/ready');
-  for (let i = 0; i < 160 && r.status === 200; i++) {
-    await new Promise((res) => setTimeout(res, 50));
-    r = await agent.get('/healthz/ready');
-  }
+  const r = await waitFor('readiness to turn 503 after the next stats flush', async () => {
+    const answer = await agent.get('/healthz/ready');
+    return answer.status !== 200 && answer;
+  }, 60_000, 50);
   t.same(r, { status: 503, body: 'server is not live, current state is: DRAINING\n' });
   // Each change of the answer is logged once, as Istio's "Envoy proxy is NOT ready"; the NOT-ready line comes after
   // every line of the ready probes before it, so the count below is final.
