@@ -13,4 +13,3 @@ const { setSourceMapsSupport } = require('node:module');
 
 process.setSourceMapsEnabled = (enabled) => setSourceMapsSupport(enabled, { nodeModules: false, generatedCode: false });
 process.setSourceMapsEnabled(true);
-
